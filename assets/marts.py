@@ -1,0 +1,57 @@
+"""Marts: what directors and analysts read, one asset per mart (SQL in warehouse/marts/)."""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.raw import FILE_REPORT
+from assets.resources import KhlangHome
+from assets.validated import validated_assets
+from warehouse import lake, marts, views
+
+ALL_MARTS = (*marts.MARTS, *marts.GENERATED)
+UPSTREAM = [FILE_REPORT, *(a.key for a in validated_assets)]
+
+
+def mart_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["marts", name])
+
+
+def build_mart_asset(name: str) -> dg.AssetsDefinition:
+    checks = []
+    if name == "coverage":
+        checks = [dg.AssetCheckSpec("COV_01", asset=mart_key(name), description="COV-01: every DLTV-eligible school in the register has a row for the year")]
+
+    @dg.asset(
+        key=mart_key(name),
+        deps=UPSTREAM,
+        check_specs=checks,
+        group_name="marts",
+        kinds={"duckdb", "parquet"},
+        owners=["team:ict"],
+        description=marts.description(name),
+    )
+    def _mart(context: dg.AssetExecutionContext, khlang: KhlangHome):
+        home = khlang.home()
+        con = views.connect(home)
+        try:
+            marts.define(con)
+            df = marts.build(con, name)
+        finally:
+            con.close()
+        lake.write(df, lake.path(home, "marts", name))
+        yield dg.MaterializeResult(metadata={"rows": df.height})
+        if name == "coverage":
+            missing = int(df.get_column("missing").sum() or 0)
+            yield dg.AssetCheckResult(
+                check_name="COV_01",
+                passed=missing == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={"missing_schools": missing,
+                          "coverage_pct": ", ".join(f"{r['survey']} {r['period']}: {r['coverage_pct']}%" for r in df.iter_rows(named=True))},
+            )
+
+    return _mart
+
+
+mart_assets = [build_mart_asset(n) for n in ALL_MARTS]

@@ -1,0 +1,63 @@
+"""Publish: the warehouse version analysts, dashboards and exports read.
+
+Copies the published base tables (validated tables by their contract names, quarantine, accounting,
+rule results) and every mart into a new version, swapped in atomically (see warehouse.publish).
+The row-accounting check guards the promise that nothing is lost: for every file and table,
+rows in = valid + flagged + quarantined + superseded.
+"""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.marts import ALL_MARTS, mart_assets
+from assets.metadata import md_table
+from assets.resources import KhlangHome
+from warehouse import lake, views
+from warehouse.publish import publish
+
+KEY = dg.AssetKey(["warehouse", "published"])
+
+
+@dg.asset(
+    key=KEY,
+    deps=[a.key for a in mart_assets],
+    check_specs=[dg.AssetCheckSpec("row_accounting", asset=KEY, description="rows in = valid + flagged + quarantined + superseded, for every file")],
+    group_name="warehouse",
+    kinds={"duckdb", "parquet"},
+    owners=["team:ict"],
+)
+def published_warehouse(context: dg.AssetExecutionContext, khlang: KhlangHome):
+    """A new warehouse version: Parquet snapshot under warehouse/versions/ and khlang.duckdb, replaced
+    atomically so readers see the old version or the new one, never a mix."""
+    home = khlang.home()
+    con = views.connect(home)
+    try:
+        tables = views.published_base_tables(con)
+    finally:
+        con.close()
+    tables.update({name: lake.read(home, "marts", name) for name in ALL_MARTS})
+    acc = tables["file_accounting"]
+    unbalanced = acc.filter(
+        pl.col("rows_in") != pl.col("valid") + pl.col("flagged") + pl.col("quarantined") + pl.col("superseded")
+    )
+    if unbalanced.height:
+        # Never publish a version that loses rows: the previous version stays published.
+        raise dg.Failure(
+            description="row accounting does not balance; nothing published",
+            metadata={"unbalanced": md_table(unbalanced)},
+        )
+    published = publish(home, tables, run_id=context.run_id)
+    yield dg.MaterializeResult(
+        metadata={
+            "version": published.version,
+            "duckdb": dg.MetadataValue.path(str(published.duckdb_path)),
+            "snapshot": dg.MetadataValue.path(str(published.snapshot_dir)),
+            "tables": dg.MetadataValue.json(published.row_counts),
+        }
+    )
+    yield dg.AssetCheckResult(
+        check_name="row_accounting",
+        passed=True,
+        metadata={"files": acc.height, "rows_in": int(acc.get_column("rows_in").sum() or 0)},
+    )

@@ -1,0 +1,84 @@
+"""Raw layer: every landing file parsed into raw text rows per table, with file/sheet/row lineage.
+
+One multi-asset because one pass over the files yields every table (a workbook may hold several).
+Per-file problems (missing required column, empty workbook, not really an .xlsx) go to
+`raw/file_report`; the file's rows are not ingested and the rest of the batch goes on.
+"""
+
+
+import dagster as dg
+import polars as pl
+
+from assets.landing import KEY as LANDING
+from assets.metadata import md_table
+from assets.resources import KhlangHome
+from pipelines.parsing.files import parse_file
+from warehouse import lake
+from warehouse.contracts import contracts
+
+FILE_REPORT = dg.AssetKey(["raw", "file_report"])
+REPORT_SCHEMA = {
+    "path": pl.String,
+    "sha256": pl.String,
+    "arrival_seq": pl.Int64,
+    "table_name": pl.String,
+    "rows_in": pl.Int64,
+    "error_kind": pl.String,
+    "error_th": pl.String,
+    "error_en": pl.String,
+    "error_sheet": pl.String,
+    "error_row": pl.Int64,
+    "error_column": pl.String,
+    "notes": pl.String,
+}
+
+
+def raw_key(table: str) -> dg.AssetKey:
+    return dg.AssetKey(["raw", table])
+
+
+def _specs() -> list[dg.AssetSpec]:
+    common = dict(deps=[LANDING], group_name="raw", kinds={"polars", "parquet"}, owners=["team:ict"])
+    specs = [
+        dg.AssetSpec(raw_key(c.table), description=f"{c.th} ({c.en}): cells as written, one row per data row, "
+                     "with source file, sheet and Excel row number.", **common)
+        for c in contracts().values()
+    ]
+    specs.append(dg.AssetSpec(FILE_REPORT, description="Per file and table: rows read, per-file errors "
+                              "(Thai and English, naming sheet, row and column) and notes.", **common))
+    return specs
+
+
+@dg.multi_asset(specs=_specs())
+def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
+    home = khlang.home()
+    files = lake.read(home, "landing", "files")
+    per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in contracts()}
+    report = []
+    for f in files.iter_rows(named=True):  # one iteration per file, not per row
+        parsed = parse_file(home.landing / f["path"], home.landing)
+        base = {"path": f["path"], "sha256": f["sha256"], "arrival_seq": f["arrival_seq"], "notes": " | ".join(parsed.notes) or None}
+        if parsed.error:
+            e = parsed.error
+            context.log.warning(f"{f['path']}: {e.en} ({e.where()})")
+            report.append({**base, "table_name": e.table, "rows_in": 0, "error_kind": e.kind, "error_th": e.th,
+                           "error_en": e.en, "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
+        for table, rows in parsed.tables.items():
+            per_table[table].append(rows.with_columns(
+                _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))
+            report.append({**base, "table_name": table, "rows_in": rows.height})
+    for table, contract in contracts().items():
+        frames = per_table[table]
+        empty = pl.DataFrame(schema={"_sheet": pl.String, "_row": pl.Int32, **{c: pl.String for c in contract.column_names},
+                                     "_source_file": pl.String, "_file_sha256": pl.String, "_arrival_seq": pl.Int64})
+        df = pl.concat(frames, how="diagonal_relaxed") if frames else empty
+        lake.write(df, lake.path(home, "raw", table))
+        yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"rows": df.height, "files": len(frames)})
+    rep = pl.DataFrame(report, schema=REPORT_SCHEMA)
+    lake.write(rep, lake.path(home, "raw", "file_report"))
+    errors = rep.filter(pl.col("error_kind").is_not_null())
+    yield dg.MaterializeResult(
+        asset_key=FILE_REPORT,
+        metadata={"files": files.height, "file_errors": errors.height,
+                  "errors": md_table(errors.select("path", "error_th", "error_sheet", "error_row", "error_column"))},
+    )

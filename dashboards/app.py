@@ -1,0 +1,31 @@
+"""Khlang dashboards: `streamlit run dashboards/app.py` (or `khlang serve`).
+
+The entry script only sets the page and the navigation; each page in `app_pages/` holds its own
+layout and reads the warehouse through `dashboards.data`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# `streamlit run` puts only this folder on sys.path; the project root is needed for `warehouse`,
+# `pipelines` and `dashboards` when the project is run from a checkout rather than installed.
+_ROOT = str(Path(__file__).resolve().parents[1])
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+import streamlit as st  # noqa: E402
+
+from dashboards import labels as L  # noqa: E402
+
+st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=":material/database:")
+
+page = st.navigation(
+    [
+        st.Page("app_pages/overview.py", title=L.PAGE_OVERVIEW[0], icon=":material/dashboard:", default=True),
+        st.Page("app_pages/dltv.py", title=L.PAGE_DLTV[0], icon=":material/satellite_alt:"),
+        st.Page("app_pages/quality.py", title=L.PAGE_QUALITY[0], icon=":material/fact_check:"),
+    ]
+)
+page.run()

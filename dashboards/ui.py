@@ -1,0 +1,54 @@
+"""Small Streamlit building blocks shared by the pages: headings, the "not published yet" guard,
+period pickers and tables, so every page looks and behaves the same."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from dashboards import data, fmt
+from dashboards import labels as L
+
+
+def heading(page: tuple[str, str]) -> None:
+    """Thai title with its English name beside it in small grey text."""
+    th, en = page
+    st.title(th)
+    st.caption(en)
+
+
+def require_published() -> None:
+    """Stop the page with a Thai explanation (not a traceback) when nothing is published yet."""
+    if data.version_token(data.current_home()) is None:
+        st.info(L.NOT_PUBLISHED, icon=":material/info:")
+        st.stop()
+    info = data.info()
+    st.sidebar.caption(f"{L.M_VERSION} {info['version']} · {L.M_REFRESH} {fmt.thai_datetime(info['published_at'])}")
+
+
+def pick_year(years: list[int], label: str, key: str) -> int | None:
+    """A BE-year selector in the sidebar, newest first and selected by default."""
+    if not years:
+        st.info(L.NO_ROWS)
+        return None
+    return st.sidebar.selectbox(label, years, index=0, key=key)
+
+
+def table(df: pl.DataFrame, column_config: dict | None = None, height: int | str = "auto") -> None:
+    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, height=height)
+
+
+def count_col(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%,d")
+
+
+def baht_col(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%,.0f")
+
+
+def percent_col(label: str) -> st.column_config.NumberColumn:
+    return st.column_config.NumberColumn(label, format="%.1f")
+
+
+def text_col(label: str) -> st.column_config.TextColumn:
+    return st.column_config.TextColumn(label)

@@ -1,0 +1,72 @@
+"""Where Khlang keeps its data: one data root, from $KHLANG_HOME (default ./data).
+
+Nothing here reads the environment at import time; call `home()` when a path is needed, so tests and
+the CLI can point one process at a fresh root.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+TIMEZONE = "Asia/Bangkok"
+ENV_HOME = "KHLANG_HOME"
+
+
+@dataclass(frozen=True)
+class Home:
+    """The layout of a data root."""
+
+    root: Path
+
+    @property
+    def landing(self) -> Path:
+        """Files as schools sent them, in any sub-folders. Never modified by Khlang."""
+        return self.root / "landing"
+
+    @property
+    def lake(self) -> Path:
+        """Working Parquet of each asset (raw, validated, marts). Not read by users."""
+        return self.root / "lake"
+
+    @property
+    def warehouse(self) -> Path:
+        """Published versions: immutable Parquet snapshots and the DuckDB file analysts open."""
+        return self.root / "warehouse"
+
+    @property
+    def duckdb_path(self) -> Path:
+        return self.warehouse / "khlang.duckdb"
+
+    @property
+    def versions(self) -> Path:
+        return self.warehouse / "versions"
+
+    @property
+    def gx(self) -> Path:
+        """Great Expectations file context: generated suites, validation results, Data Docs."""
+        return self.root / "gx"
+
+    @property
+    def data_docs(self) -> Path:
+        return self.gx / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.root / "dagster_home"
+
+    @property
+    def exports(self) -> Path:
+        return self.root / "exports"
+
+    @property
+    def state(self) -> Path:
+        """Small bookkeeping files (the landing arrival ledger)."""
+        return self.root / "state"
+
+
+def home(root: str | os.PathLike | None = None) -> Home:
+    """The data root: the argument, else $KHLANG_HOME, else ./data (resolved to an absolute path)."""
+    chosen = root if root is not None else os.environ.get(ENV_HOME, "data")
+    return Home(Path(chosen).expanduser().resolve())

@@ -1,0 +1,91 @@
+"""Context a survey row needs before its rules can be checked: the register and past allocations.
+
+Named in a contract's `enrich:` list. Enrichment only adds columns (prefixed `school_` or named in the
+contract's `derive:`); the rules that read them stay in the contract as GX expectations. A school not in
+the register gets nulls here, and GX skips nulls, so an unknown school (REF-01) is not also checked
+against register-based rules.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from warehouse.contracts import Contract, lists
+
+ALLOCATION_LOOKBACK_YEARS = 3  # DLTV-05: the previous three fiscal years
+
+
+def resolve_codes(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
+    """A school written by its 8-digit SMIS code resolves to its 10-digit school code."""
+    by_smis = register.filter(pl.col("smis_code").is_not_null()).select(
+        pl.col("smis_code").alias("_smis"), pl.col("school_code").alias("_resolved")
+    )
+    known = register.get_column("school_code")
+    return (
+        frame.with_columns(_submitted_code=pl.col("school_code"))
+        .join(by_smis, left_on="school_code", right_on="_smis", how="left")
+        .with_columns(
+            school_code=pl.when(pl.col("school_code").is_in(known.implode()).not_() & pl.col("_resolved").is_not_null())
+            .then(pl.col("_resolved"))
+            .otherwise(pl.col("school_code"))
+        )
+        .drop("_resolved")
+    )
+
+
+def with_register(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
+    attrs = register.select(
+        "school_code",
+        pl.col("students_total").alias("school_students_total"),
+        pl.col("is_dltv_school").alias("school_is_dltv"),
+        pl.col("size_class").alias("school_size_class"),
+        pl.col("district").alias("school_district"),
+        pl.col("dltv_eligible").alias("school_dltv_eligible"),
+    )
+    return resolve_codes(frame, register).join(attrs, on="school_code", how="left")
+
+
+def with_recent_allocations(frame: pl.DataFrame, allocations: pl.DataFrame) -> pl.DataFrame:
+    """`<item>_allocated_prev3`: units of the item the school received in the previous 3 fiscal years."""
+    out = frame
+    for item in lists()["dltv_items"]:
+        got = allocations.filter(pl.col("item") == item.key).select(
+            "school_code", pl.col("fiscal_year").alias("_alloc_year"), "quantity"
+        )
+        counted = (
+            frame.select("_row_id", "school_code", "fiscal_year")
+            .join(got, on="school_code", how="inner")
+            .filter(
+                pl.col("_alloc_year").is_between(
+                    pl.col("fiscal_year") - ALLOCATION_LOOKBACK_YEARS, pl.col("fiscal_year") - 1
+                )
+            )
+            .group_by("_row_id")
+            .agg(pl.col("quantity").sum().alias(f"{item.key}_allocated_prev3"))
+        )
+        out = out.join(counted, on="_row_id", how="left")
+    return out
+
+
+def derive(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """The contract's `computed:` and `derive:` columns, written as SQL expressions, evaluated by Polars."""
+    exprs = {**contract.computed, **contract.derive}
+    if not exprs:
+        return frame
+    return frame.with_columns(pl.sql_expr(expr).alias(name) for name, expr in exprs.items())
+
+
+def enrich(
+    frame: pl.DataFrame,
+    contract: Contract,
+    register: pl.DataFrame | None,
+    allocations: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    if "register" in contract.enrich:
+        if register is None:
+            raise ValueError(f"{contract.table} needs the school register to be checked")
+        frame = with_register(frame, register)
+    if "recent_allocations" in contract.enrich:
+        empty = pl.DataFrame(schema={"school_code": pl.String, "fiscal_year": pl.Int32, "item": pl.String, "quantity": pl.Int64})
+        frame = with_recent_allocations(frame, allocations if allocations is not None else empty)
+    return derive(frame, contract)

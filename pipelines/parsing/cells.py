@@ -1,0 +1,172 @@
+"""Cell values as schools really write them (contract section 1), parsed with Polars expressions.
+
+Every parser takes a string expression (raw cell text) and returns a `Parsed`: the typed value, a
+boolean "could not read" (FMT-01: text present but unreadable, or outside the plausible range) and a
+boolean "CE year converted" (FMT-02). Blank stays null: blank means unknown, never zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+ZERO_WIDTH = ["\u200b", "\u200c", "\u200d", "\ufeff", "\u2060"]
+THAI_DIGITS = list("๐๑๒๓๔๕๖๗๘๙")
+ARABIC_DIGITS = list("0123456789")
+THAI_MONTHS = {
+    # abbreviation and full name -> month number
+    "ม.ค.": 1, "มกราคม": 1, "ก.พ.": 2, "กุมภาพันธ์": 2, "มี.ค.": 3, "มีนาคม": 3,
+    "เม.ย.": 4, "เมษายน": 4, "พ.ค.": 5, "พฤษภาคม": 5, "มิ.ย.": 6, "มิถุนายน": 6,
+    "ก.ค.": 7, "กรกฎาคม": 7, "ส.ค.": 8, "สิงหาคม": 8, "ก.ย.": 9, "กันยายน": 9,
+    "ต.ค.": 10, "ตุลาคม": 10, "พ.ย.": 11, "พฤศจิกายน": 11, "ธ.ค.": 12, "ธันวาคม": 12,
+}  # fmt: skip
+PLAUSIBLE_BE_YEARS = (2560, 2575)
+BE_OFFSET = 543
+EXCEL_EPOCH = "1899-12-30"
+EXCEL_SERIAL_RANGE = (36526, 73051)  # 2000-01-01 .. 2099-12-31
+TRUE_WORDS = ["ใช่", "มี", "ใช้", "✓", "✔", "/", "y", "yes", "true", "1", "x"]
+FALSE_WORDS = ["ไม่ใช่", "ไม่มี", "ไม่ใช้", "n", "no", "false", "0", "-", "✗"]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: pl.Expr
+    unreadable: pl.Expr  # FMT-01
+    ce_year: pl.Expr  # FMT-02
+
+
+def text(raw: pl.Expr) -> pl.Expr:
+    """Strip zero-width and no-break spaces, collapse whitespace; empty becomes null."""
+    cleaned = (
+        raw.cast(pl.String)
+        .str.replace_many(ZERO_WIDTH, [""] * len(ZERO_WIDTH))
+        .str.replace_all(r"[\u00a0\s]+", " ")
+        .str.strip_chars()
+    )
+    return pl.when(cleaned == "").then(None).otherwise(cleaned)
+
+
+def digits(raw: pl.Expr) -> pl.Expr:
+    """Thai digits to Arabic digits, after `text` cleaning."""
+    return text(raw).str.replace_many(THAI_DIGITS, ARABIC_DIGITS)
+
+
+def _numeric_storage(s: pl.Expr) -> pl.Expr:
+    """A code stored as a number comes back as `1034560001.0` or `1.034560001E9`."""
+    as_float = s.cast(pl.Float64, strict=False)
+    sci = s.str.contains(r"^\d(\.\d+)?[eE]\+?\d+$")
+    return (
+        pl.when(sci & as_float.is_not_null())
+        .then(as_float.cast(pl.Int64, strict=False).cast(pl.String))
+        .otherwise(s.str.replace(r"^(\d+)\.0+$", "${1}"))
+    )
+
+
+def code(raw: pl.Expr, width: int | None) -> pl.Expr:
+    """School/SMIS codes: no spaces, no leading apostrophe, Arabic digits, leading zeros restored."""
+    s = digits(raw).str.replace_all(r"\s", "").str.strip_chars_start("'’`")
+    s = _numeric_storage(s)
+    if width:
+        s = pl.when(s.str.contains(r"^\d+$") & (s.str.len_chars() < width)).then(s.str.zfill(width)).otherwise(s)
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def phone(raw: pl.Expr) -> pl.Expr:
+    """Phone numbers keep their leading 0 even when stored as numbers."""
+    s = _numeric_storage(digits(raw)).str.replace_all(r"[^\d+]", "")
+    s = pl.when(s.str.contains(r"^[1-9]\d{7,8}$")).then("0" + s).otherwise(s)
+    return pl.when(s == "").then(None).otherwise(s)
+
+
+def _number_text(raw: pl.Expr) -> pl.Expr:
+    """`1,250` `20 Mbps` `๑๒` `-` -> a plain numeric string; `-` alone means zero."""
+    s = digits(raw)
+    s = pl.when(s.str.contains(r"^[-–—]$")).then(pl.lit("0")).otherwise(s)
+    return s.str.replace_all(",", "").str.extract(r"^([+-]?\d+(?:\.\d+)?)\s*[^\d]*$", 1)
+
+
+def number(raw: pl.Expr) -> Parsed:
+    present = text(raw).is_not_null()
+    value = _number_text(raw).cast(pl.Float64, strict=False)
+    return Parsed(value, present & value.is_null(), pl.lit(False))
+
+
+def integer(raw: pl.Expr) -> Parsed:
+    present = text(raw).is_not_null()
+    f = _number_text(raw).cast(pl.Float64, strict=False)
+    ok = f.is_not_null() & (f == f.round(0))
+    value = pl.when(ok).then(f.cast(pl.Int64, strict=False)).otherwise(None)
+    return Parsed(value, present & value.is_null(), pl.lit(False))
+
+
+def _be_year(y: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
+    """A written year to BE: 2-digit means 25xx, 1900-2199 is CE (converted, warned), else BE."""
+    ce = y.is_between(1900, 2199)
+    be = pl.when(y < 100).then(y + 2500).when(ce).then(y + BE_OFFSET).otherwise(y)
+    return be, ce.fill_null(False)
+
+
+def be_year(raw: pl.Expr) -> Parsed:
+    present = text(raw).is_not_null()
+    n = integer(raw).value
+    be, ce = _be_year(n)
+    plausible = be.is_between(*PLAUSIBLE_BE_YEARS)
+    value = pl.when(plausible).then(be).otherwise(None).cast(pl.Int32)
+    return Parsed(value, present & value.is_null(), ce & plausible.fill_null(False))
+
+
+def _month_number(name: pl.Expr) -> pl.Expr:
+    key = name.str.replace_all(r"\s", "")
+    return key.replace_strict(THAI_MONTHS, default=None, return_dtype=pl.Int32)
+
+
+def date(raw: pl.Expr) -> Parsed:
+    """Excel serials and date cells, dd/mm/yyyy (day first), yyyy-mm-dd, `15 ม.ค. 2569`, `15 มกราคม 69`.
+
+    Years may be BE (the norm), 2-digit BE, or CE: a CE year in text is converted and warned (FMT-02);
+    a real Excel date cell (calamine gives `YYYY-MM-DD HH:MM:SS`) is a true date and is not warned.
+    """
+    s = digits(raw)
+    present = s.is_not_null()
+    cell_dt = s.str.extract(r"^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$", 1)
+    serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    serial_ok = serial.is_between(*EXCEL_SERIAL_RANGE)
+    dmy = s.str.extract_groups(r"^(?<d>\d{1,2})\s*[/.\-]\s*(?<m>\d{1,2})\s*[/.\-]\s*(?<y>\d{2,4})$")
+    ymd = s.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})$")
+    thai = s.str.extract_groups(r"^(?<d>\d{1,2})\s*(?<mn>[ก-๛.]+(?:\s*[ก-๛.]+)*?)\s*(?<y>\d{2,4})$")
+    d = pl.coalesce(dmy.struct["d"], ymd.struct["d"], thai.struct["d"]).cast(pl.Int32, strict=False)
+    m = pl.coalesce(
+        dmy.struct["m"].cast(pl.Int32, strict=False),
+        ymd.struct["m"].cast(pl.Int32, strict=False),
+        _month_number(thai.struct["mn"]),
+    )
+    y_written = pl.coalesce(dmy.struct["y"], ymd.struct["y"], thai.struct["y"]).cast(pl.Int32, strict=False)
+    y_be, ce = _be_year(y_written)
+    y_ce = y_be - BE_OFFSET
+    from_text = pl.format(
+        "{}-{}-{}", y_ce.cast(pl.String), m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2)
+    ).str.to_date("%Y-%m-%d", strict=False)
+    value = (
+        pl.when(cell_dt.is_not_null())
+        .then(cell_dt.str.to_date("%Y-%m-%d", strict=False))
+        .when(serial_ok)
+        .then(pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=serial))
+        .otherwise(from_text)
+    )
+    plausible = (value.dt.year() + BE_OFFSET).is_between(PLAUSIBLE_BE_YEARS[0], PLAUSIBLE_BE_YEARS[1] + 1)
+    value = pl.when(plausible).then(value).otherwise(None)
+    warned = cell_dt.is_null() & serial_ok.not_().fill_null(True) & ce.fill_null(False) & value.is_not_null()
+    return Parsed(value, present & value.is_null(), warned)
+
+
+def boolean(raw: pl.Expr) -> Parsed:
+    s = text(raw).str.to_lowercase()
+    value = pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
+    return Parsed(value, s.is_not_null() & value.is_null(), pl.lit(False))
+
+
+def header_key(raw: pl.Expr) -> pl.Expr:
+    """Header text reduced for alias matching (see parsing.headers.key for the Python twin)."""
+    s = text(raw).str.to_lowercase().str.replace_all(r"[\s\-_:/().*,]+", "")
+    return s

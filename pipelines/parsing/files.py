@@ -1,0 +1,114 @@
+"""One landing file -> raw rows per table, each row with its file, sheet and Excel row number.
+
+A sheet is recognised as a table by its headers (no file naming convention needed). Title rows,
+blank rows and the notes row (`หมายเหตุ ...`) at the bottom are not data. Raw values stay text here;
+casting to contract types happens in `pipelines.casting` so every parse failure can name its cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.parsing import cells
+from pipelines.parsing.errors import FileProblem
+from pipelines.parsing.headers import HeaderMatch, find_header
+from pipelines.parsing.readers import Sheet, read_sheets
+from warehouse.contracts import Contract, contracts
+
+NOTES_PREFIXES = ("หมายเหตุ", "note", "notes", "*หมายเหตุ")
+LINEAGE = ["_sheet", "_row"]
+
+
+@dataclass
+class ParsedFile:
+    path: str  # relative to the landing folder, POSIX style
+    tables: dict[str, pl.DataFrame] = field(default_factory=dict)  # table -> raw rows + lineage
+    notes: list[str] = field(default_factory=list)
+    error: FileProblem | None = None
+
+
+def _data_rows(sheet: Sheet, match: HeaderMatch) -> pl.DataFrame:
+    """Rows below the header, up to the notes row, without blank rows; values as raw text."""
+    body = sheet.cells.with_row_index("_i").slice(match.data_start)
+    first_cell = pl.coalesce([cells.text(pl.col(c)) for c in sheet.cells.columns])
+    is_note = first_cell.str.to_lowercase().str.starts_with(NOTES_PREFIXES[0])
+    for p in NOTES_PREFIXES[1:]:
+        is_note = is_note | first_cell.str.to_lowercase().str.starts_with(p)
+    body = body.with_columns(_note=is_note.fill_null(False).cum_max())
+    selected = [
+        (pl.col(f"c{match.columns[c.name]}") if c.name in match.columns else pl.lit(None, pl.String)).alias(c.name)
+        for c in match.contract.columns
+    ]
+    rows = body.filter(~pl.col("_note")).select(
+        pl.lit(sheet.name).alias("_sheet"),
+        (pl.col("_i") + 1).cast(pl.Int32).alias("_row"),
+        *selected,
+    )
+    mapped = [c for c in match.contract.column_names if c in match.columns]
+    any_value = pl.any_horizontal([cells.text(pl.col(c)).is_not_null() for c in mapped])
+    return rows.filter(any_value)
+
+
+def _missing_columns_problem(sheet: Sheet, match: HeaderMatch) -> FileProblem:
+    missing = match.missing_required
+    th_names = ", ".join(c.header_th for c in missing)
+    en_names = ", ".join(c.name for c in missing)
+    return FileProblem(
+        "missing_column",
+        th=f"ไม่พบคอลัมน์ที่ต้องมี: {th_names} (ตาราง {match.contract.th}) — ตรวจหัวตารางหรือใช้แบบฟอร์มของ สพท.",
+        en=f"required column(s) not found: {en_names} (table {match.contract.table})",
+        sheet=sheet.name,
+        row=match.header_row + 1,
+        column=missing[0].header_th,
+        table=match.contract.table,
+    )
+
+
+def parse_file(path: Path, landing: Path) -> ParsedFile:
+    """Parse one file. Problems that stop the whole file come back in `.error`, never raised."""
+    rel = path.relative_to(landing).as_posix()
+    parsed = ParsedFile(path=rel)
+    try:
+        sheets = read_sheets(path)
+        if all(s.cells.height == 0 for s in sheets):
+            raise FileProblem("empty", th="ไฟล์ว่าง ไม่มีข้อมูลในชีตใดเลย", en="the file is empty: no sheet has any cell")
+        known = list(contracts().values())
+        partial: list[tuple[Sheet, HeaderMatch]] = []
+        for sheet in sheets:
+            match = find_header(sheet, known) if sheet.cells.height else None
+            if match is None:
+                if sheet.cells.height:
+                    parsed.notes.append(f"ข้ามชีต '{sheet.name}': ไม่พบหัวตารางที่รู้จัก / sheet skipped: no known header")
+                continue
+            if match.missing_required:
+                partial.append((sheet, match))
+                continue
+            if match.unknown:
+                parsed.notes.append(
+                    f"ชีต '{sheet.name}': ไม่ได้ใช้คอลัมน์ {', '.join(match.unknown)} / ignored columns"
+                )
+            rows = _data_rows(sheet, match)
+            table = match.contract.table
+            parsed.tables[table] = pl.concat([parsed.tables[table], rows]) if table in parsed.tables else rows
+        if not parsed.tables:
+            if partial:
+                raise _missing_columns_problem(*max(partial, key=lambda p: p[1].score))
+            raise FileProblem(
+                "unknown_table",
+                th="ไม่พบหัวตารางของแบบสำรวจใดในไฟล์ — ใช้แบบฟอร์มของ สพท.",
+                en="no sheet has the header of any known survey or register",
+            )
+        for sheet, match in partial:
+            problem = _missing_columns_problem(sheet, match)
+            parsed.notes.append(f"{problem.th} / {problem.en} ({problem.where()})")
+    except FileProblem as problem:
+        parsed.error = problem
+        parsed.tables = {}
+    return parsed
+
+
+def lineage_of(contract: Contract) -> list[str]:
+    return LINEAGE + contract.column_names

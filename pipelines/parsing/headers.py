@@ -1,0 +1,132 @@
+"""Find a sheet's header row and map its columns to a contract's columns through aliases.
+
+Schools put title rows above the header, merge a two-row header (item group over its sub-columns),
+add spaces, a `จำนวน` prefix, or write English names. Headers are compared by `key`: lower case, no
+spaces or punctuation, no zero-width characters, no leading `จำนวน`. Only the first rows of a sheet
+are looked at, so the Python loops here never touch data rows.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipelines.parsing.readers import Sheet
+from warehouse.contracts import Column, Contract
+
+HEADER_SCAN_ROWS = 30
+MIN_MATCHED = 3  # fewer matched columns than this is not a header of that table
+COUNT_PREFIX = "จำนวน"
+_DROP = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u00a0\-_:/().*,]+")
+
+
+def key(label: object) -> str:
+    if label is None:
+        return ""
+    s = unicodedata.normalize("NFC", str(label)).lower()
+    s = _DROP.sub("", s)
+    if s.startswith(COUNT_PREFIX) and len(s) > len(COUNT_PREFIX):
+        s = s[len(COUNT_PREFIX) :]
+    return s
+
+
+def _names(*labels: str) -> set[str]:
+    return {key(label) for label in labels if key(label)}
+
+
+@functools.cache
+def alias_index(contract: Contract) -> dict[str, str]:
+    """Every accepted header key -> contract column name; group columns as `group`+`sub` keys."""
+    index: dict[str, str] = {}
+    for col in contract.columns:
+        if col.group and col.sub:
+            groups = _names(col.group.th, col.group.key, col.group.en, *col.group.aliases)
+            subs = _names(col.sub.th, col.sub.key, col.sub.en, *col.sub.aliases)
+            keys = {g + s for g in groups for s in subs} | {key(col.name)}
+        else:
+            keys = _names(col.th, col.name, col.en, *col.aliases)
+        for k in keys:
+            index.setdefault(k, col.name)
+    return index
+
+
+@dataclass
+class HeaderMatch:
+    contract: Contract
+    header_row: int  # index of the (first) header row in the sheet frame
+    data_start: int  # index of the first data row
+    columns: dict[str, int]  # contract column name -> sheet column index
+    unknown: list[str] = field(default_factory=list)  # header labels that match no contract column
+
+    @property
+    def missing_required(self) -> list[Column]:
+        return [c for c in self.contract.required if c.name not in self.columns]
+
+    @property
+    def score(self) -> tuple[int, float]:
+        required = self.contract.required or list(self.contract.columns)
+        found = sum(1 for c in required if c.name in self.columns)
+        return len(self.columns), found / len(required)
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    s = str(v).strip()
+    return s or None
+
+
+def _one_row(index: dict[str, str], top: list[str | None]) -> tuple[dict[str, int], list[str]]:
+    mapped, unknown = {}, []
+    for j, label in enumerate(top):
+        name = index.get(key(label))
+        if name and name not in mapped:
+            mapped[name] = j
+        elif label and not name:
+            unknown.append(label)
+    return mapped, unknown
+
+
+def _two_rows(
+    index: dict[str, str], top: list[str | None], sub: list[str | None]
+) -> tuple[dict[str, int], list[str]]:
+    """Top row holds merged group labels (value in the first cell only), sub-row the sub-columns."""
+    mapped, unknown, group = {}, [], None
+    for j, (t, s) in enumerate(zip(top, sub)):
+        if t is not None:
+            group = t
+        candidates = []
+        if s is not None and group is not None:
+            candidates.append(key(group) + key(s))
+        if t is not None:
+            candidates.append(key(t))
+        if s is not None:
+            candidates.append(key(s))
+        name = next((index[c] for c in candidates if c in index), None)
+        if name and name not in mapped:
+            mapped[name] = j
+        elif (t or s) and not name:
+            unknown.append(" ".join(x for x in (t, s) if x))
+    return mapped, unknown
+
+
+def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
+    """The best (contract, header row) for this sheet, or None if nothing looks like a header."""
+    head = sheet.cells.head(HEADER_SCAN_ROWS + 1).rows()
+    rows = [[_text(v) for v in r] for r in head]
+    best: HeaderMatch | None = None
+    for contract in contracts:
+        index = alias_index(contract)
+        for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+            one, unknown1 = _one_row(index, rows[r])
+            candidates = [HeaderMatch(contract, r, r + 1, one, unknown1)]
+            if r + 1 < len(rows):
+                two, unknown2 = _two_rows(index, rows[r], rows[r + 1])
+                if len(two) > len(one):
+                    candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2))
+            for cand in candidates:
+                if len(cand.columns) >= MIN_MATCHED and (best is None or cand.score > best.score):
+                    best = cand
+    return best

@@ -1,0 +1,5 @@
+"""Seeded sample district for tests, demos and benchmarks."""
+
+from .district import generate
+
+__all__ = ["generate"]

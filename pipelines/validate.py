@@ -1,0 +1,74 @@
+"""Typed rows of one table -> rows with outcomes: enrich, run the GX suite, decide.
+
+Shared by the Dagster assets (nightly run, GX file context with Data Docs) and `khlang check`
+(a school's pre-submission check: in memory, writes nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.enrich import enrich
+from pipelines.outcomes import decide
+from warehouse.contracts import Contract
+
+if TYPE_CHECKING:
+    from expectations.runner import Validation
+
+OUTCOME_COLUMNS = ["_outcome", "_rule_ids", "_reason_th", "_reason_en", "_superseded_by"]
+
+
+@dataclass
+class Checked:
+    rows: pl.DataFrame  # lineage + contract columns + outcome columns
+    validation: Validation
+
+
+def check_rows(
+    typed: pl.DataFrame,
+    contract: Contract,
+    register: pl.DataFrame | None,
+    allocations: pl.DataFrame | None = None,
+    today: date | None = None,
+    gx_root: Path | None = None,
+) -> Checked:
+    from expectations.runner import validate  # GX takes ~12 s to import: only when validating
+
+    frame = typed.with_row_index("_row_id").with_columns(pl.col("_row_id").cast(pl.Int64))
+    enriched = enrich(frame, contract, register, allocations)
+    params = {
+        "register_school_codes": register.get_column("school_code").to_list() if register is not None else [],
+        "today": today or date.today(),
+    }
+    validation = validate(enriched, contract, params, project_root=gx_root)
+    decided = decide(enriched, validation.failures, contract)
+    keep = [c for c in decided.columns if c.startswith("_") and c not in ("_row_id", "_parse_issues")]
+    keep = [c for c in keep if c not in OUTCOME_COLUMNS] + contract.column_names + list(contract.computed) + OUTCOME_COLUMNS
+    return Checked(decided.sort("_row_id").select(keep), validation)
+
+
+def empty_rows(contract: Contract) -> pl.DataFrame:
+    """A validated table with no rows yet, with the exact columns and types `check_rows` produces."""
+    from pipelines.casting import cast
+
+    raw = pl.DataFrame(
+        schema={
+            "_sheet": pl.String,
+            "_row": pl.Int32,
+            **{c: pl.String for c in contract.column_names},
+            "_source_file": pl.String,
+            "_file_sha256": pl.String,
+            "_arrival_seq": pl.Int64,
+        }
+    )
+    typed = cast(raw, contract)
+    extra = {"_period": pl.Int32, "_outcome": pl.String, "_rule_ids": pl.List(pl.String), "_reason_th": pl.String,
+             "_reason_en": pl.String, "_superseded_by": pl.String, **{n: pl.Boolean for n in contract.computed}}
+    if "register" in contract.enrich:
+        extra["_submitted_code"] = pl.String
+    return typed.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in extra.items())

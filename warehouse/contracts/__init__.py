@@ -1,0 +1,284 @@
+"""Table contracts: the one place a table's headers, types and OBEC rules are declared.
+
+Each `<table>.yaml` beside this file implements a section of ../shared/DATA_CONTRACT.md. Ingest matches
+headers with `Column.aliases`, casting reads `Column.type`, expectation suites are generated from
+`Contract.checks`, marts/exports/dashboards take labels from here. Nothing else restates a header or
+a rule. Group columns (a merged two-row header: item above, sub-columns below) and `for_each` rules are
+expanded here, so consumers only ever see flat columns and flat checks.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CONTRACT_DIR = Path(__file__).parent
+SEVERITIES = ("quarantine", "flag")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    key: str
+    th: str
+    en: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    th: str
+    en: str
+    type: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    width: int | None = None
+    list: str | None = None
+    # For group columns (merged two-row header) the group (item) and sub-column it came from.
+    group: ListItem | None = None
+    sub: ListItem | None = None
+
+    @property
+    def header_th(self) -> str:
+        """The Thai header written in exports and templates: `group - sub` for group columns."""
+        return f"{self.group.th} - {self.sub.th}" if self.group and self.sub else self.th
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule (or one item of a `for_each` rule) with the GX expectations that implement it."""
+
+    rule_id: str
+    severity: str
+    th: str  # message template; `{column}` placeholders are filled from the row
+    en: str
+    expectations: tuple[dict[str, Any], ...]
+    variant: str | None = None  # the item key for per-item rules
+
+    @property
+    def check_name(self) -> str:
+        return self.rule_id.replace("-", "_")
+
+    @property
+    def key(self) -> str:
+        """Identifies one rule, or one item of a per-item rule: `DLTV-01:dish`."""
+        return f"{self.rule_id}:{self.variant}" if self.variant else self.rule_id
+
+
+@dataclass(frozen=True)
+class Coverage:
+    id: str
+    th: str
+    en: str
+    population: str
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: contracts() is cached, one object per table
+class Contract:
+    table: str
+    th: str
+    en: str
+    section: str
+    kind: str  # "register" or "survey"
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    order_by: tuple[str, ...] = ()
+    period: str | None = None
+    personal: tuple[str, ...] = ()
+    enrich: tuple[str, ...] = ()
+    derive: dict[str, str] = field(default_factory=dict)  # helper columns for checks only
+    computed: dict[str, str] = field(default_factory=dict)  # derived columns stored with the table
+    checks: tuple[Check, ...] = ()
+    coverage: tuple[Coverage, ...] = ()
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    @property
+    def public_columns(self) -> list[Column]:
+        """Columns that may leave the warehouse: everything but personal data (PII)."""
+        return [c for c in self.columns if c.name not in self.personal]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"{self.table} has no column {name!r}")
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.rule_id for c in self.checks))
+
+    def rule(self, rule_id: str) -> Check:
+        """The first check of a rule: its severity and (unexpanded-item) message."""
+        return next(c for c in self.checks if c.rule_id == rule_id)
+
+
+def _items(raw: list[dict]) -> tuple[ListItem, ...]:
+    return tuple(
+        ListItem(key=str(i["key"]), th=i["th"], en=i["en"], aliases=tuple(map(str, i.get("aliases", ()))))
+        for i in raw
+    )
+
+
+def _fill(value: Any, mapping: dict[str, str]) -> Any:
+    """Substitute `{item}`-style placeholders in every string of a YAML structure."""
+    if isinstance(value, str):
+        for k, v in mapping.items():
+            value = value.replace("{" + k + "}", v)
+        return value
+    if isinstance(value, list):
+        return [_fill(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, mapping) for k, v in value.items()}
+    return value
+
+
+@functools.cache
+def common() -> dict[str, Any]:
+    return yaml.safe_load((CONTRACT_DIR / "_common.yaml").read_text(encoding="utf-8"))
+
+
+@functools.cache
+def lists() -> dict[str, tuple[ListItem, ...]]:
+    return {name: _items(raw) for name, raw in common()["lists"].items()}
+
+
+@functools.cache
+def parse_rules() -> dict[str, Check]:
+    """FMT-01, FMT-02, REQ-01: decided while casting, before any expectation runs."""
+    return {
+        r["id"]: Check(rule_id=r["id"], severity=r["severity"], th=r["th"], en=r["en"], expectations=())
+        for r in common()["rules"]
+    }
+
+
+def _columns(raw: list[dict]) -> list[Column]:
+    out: list[Column] = []
+    for c in raw:
+        if "group" in c:
+            for g in lists()[c["group"]]:
+                for s in lists()[c["sub"]]:
+                    out.append(
+                        Column(
+                            name=_fill(c["name"], {"item": g.key, "sub": s.key}),
+                            th=s.th,
+                            en=f"{g.en} {s.en}",
+                            type=c["type"],
+                            required=bool(c.get("required", False)),
+                            group=g,
+                            sub=s,
+                        )
+                    )
+        else:
+            out.append(
+                Column(
+                    name=c["name"],
+                    th=c["th"],
+                    en=c["en"],
+                    type=c["type"],
+                    required=bool(c.get("required", False)),
+                    aliases=tuple(map(str, c.get("aliases", ()))),
+                    width=c.get("width"),
+                    list=c.get("list"),
+                )
+            )
+    return out
+
+
+def _expand_expectations(raw: list[dict]) -> list[dict]:
+    out = []
+    for e in raw:
+        e = copy.deepcopy(e)
+        if isinstance(e.get("value_set"), dict) and "$LIST" in e["value_set"]:
+            e["value_set"] = [i.key for i in lists()[e["value_set"]["$LIST"]]]
+        if "columns" in e:
+            for col in e.pop("columns"):
+                out.append({**e, "column": col})
+        else:
+            out.append(e)
+    return out
+
+
+def _checks(raw: list[dict]) -> list[Check]:
+    out: list[Check] = []
+    for r in raw:
+        if r["severity"] not in SEVERITIES:
+            raise ValueError(f"rule {r['id']}: severity must be one of {SEVERITIES}")
+        variants = lists()[r["for_each"]] if "for_each" in r else [None]
+        for v in variants:
+            mapping = {"item": v.key, "item_th": v.th, "item_en": v.en} if v else {}
+            out.append(
+                Check(
+                    rule_id=r["id"],
+                    severity=r["severity"],
+                    th=_fill(r["th"], mapping),
+                    en=_fill(r["en"], mapping),
+                    expectations=tuple(_expand_expectations(_fill(r["expect"], mapping))),
+                    variant=v.key if v else None,
+                )
+            )
+    return out
+
+
+def _derive(raw: dict[str, str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name, expr in raw.items():
+        if "{item}" in name:
+            for item in lists()["dltv_items"]:
+                out[_fill(name, {"item": item.key})] = _fill(expr, {"item": item.key})
+        else:
+            out[name] = expr
+    return out
+
+
+def _load(path: Path) -> Contract:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Contract(
+        table=raw["table"],
+        th=raw["th"],
+        en=raw["en"],
+        section=str(raw["section"]),
+        kind=raw["kind"],
+        columns=tuple(_columns(raw["columns"])),
+        key=tuple(raw["key"]),
+        order_by=tuple(raw.get("order_by", ())),
+        period=raw.get("period"),
+        personal=tuple(raw.get("personal", ())),
+        enrich=tuple(raw.get("enrich", ())),
+        derive=_derive(raw.get("derive", {})),
+        computed=dict(raw.get("computed", {})),
+        checks=tuple(_checks(raw.get("rules", []))),
+        coverage=tuple(Coverage(**c) for c in raw.get("coverage", [])),
+    )
+
+
+@functools.cache
+def contracts() -> dict[str, Contract]:
+    """Every table contract by table name, in dependency order (register first)."""
+    loaded = [_load(p) for p in sorted(CONTRACT_DIR.glob("*.yaml")) if not p.name.startswith("_")]
+    loaded.sort(key=lambda c: (c.kind != "register", c.table != "dltv_allocation", c.table))
+    return {c.table: c for c in loaded}
+
+
+def get(table: str) -> Contract:
+    return contracts()[table]
+
+
+def all_rules() -> dict[str, Check]:
+    """Every rule ID in the warehouse (parse-level and table rules) with its first check."""
+    out = dict(parse_rules())
+    for c in contracts().values():
+        for chk in c.checks:
+            out.setdefault(chk.rule_id, chk)
+    return out

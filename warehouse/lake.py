@@ -1,0 +1,52 @@
+"""The working lake: one Parquet file per asset (and per partition), replaced atomically.
+
+Only the pipeline reads these; people read the published warehouse (`warehouse.publish`). Writing to a
+temporary name and renaming means a crash leaves the previous file whole, never half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import polars as pl
+
+from pipelines.config import Home
+
+WHOLE = "all"  # the file name of an unpartitioned asset
+
+
+def path(home: Home, layer: str, name: str, partition: str = WHOLE) -> Path:
+    return home.lake / layer / name / f"{partition}.parquet"
+
+
+def write(df: pl.DataFrame, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
+    df.write_parquet(tmp)
+    os.replace(tmp, target)
+    return target
+
+
+def read(home: Home, layer: str, name: str, partition: str = WHOLE) -> pl.DataFrame:
+    p = path(home, layer, name, partition)
+    if not p.exists():
+        raise FileNotFoundError(f"{layer}/{name}/{partition} has not been materialized yet ({p})")
+    return pl.read_parquet(p)
+
+
+def read_all(home: Home, layer: str, name: str, schema: dict | None = None) -> pl.DataFrame:
+    """Every partition of an asset concatenated (an empty frame with `schema` if none yet)."""
+    files = sorted((home.lake / layer / name).glob("*.parquet"))
+    if not files:
+        return pl.DataFrame(schema=schema or {})
+    return pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+
+
+def glob(home: Home, layer: str, name: str) -> str:
+    return (home.lake / layer / name / "*.parquet").as_posix()
+
+
+def exists(home: Home, layer: str, name: str) -> bool:
+    return any((home.lake / layer / name).glob("*.parquet"))

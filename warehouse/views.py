@@ -1,0 +1,206 @@
+"""The published tables, defined as DuckDB views over the lake's Parquet.
+
+Marts (`warehouse/marts/*.sql`) are written against these names, and publishing copies them into the
+version's DuckDB file: the names analysts query are the contract's table names. Lineage columns lose
+their leading underscore here (`_row` -> `row_number`), so the published tables read naturally.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from pipelines.config import Home
+from warehouse import lake
+from warehouse.contracts import Contract, all_rules, contracts, lists
+
+LINEAGE = {
+    "_source_file": "source_file",
+    "_sheet": "sheet",
+    "_row": "row_number",
+    "_arrival_seq": "arrival_seq",
+    "_submitted_code": "submitted_code",
+    "_outcome": "outcome",
+    "_rule_ids": "rule_ids",
+    "_reason_th": "reason_th",
+    "_reason_en": "reason_en",
+    "_superseded_by": "superseded_by",
+}
+BASE_TABLES = ("quarantine", "file_accounting", "rule_results", "expectation_results")
+
+
+def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
+    """`_rows_<table>`: every validated row of every partition, with outcome."""
+    source = f"read_parquet('{lake.glob(home, 'validated', c.table)}', union_by_name=true)"
+    if not lake.exists(home, "validated", c.table):
+        from pipelines.validate import empty_rows
+
+        con.register(f"_empty_{c.table}", empty_rows(c))
+        source = f"_empty_{c.table}"
+    cols = ", ".join(
+        [f'"{k}" AS {v}' for k, v in LINEAGE.items() if k != "_submitted_code" or c.kind == "survey"]
+        + [f'"{n}"' for n in c.column_names + list(c.computed)]
+        + ['"_raw" AS raw_values', '"_period" AS period']
+    )
+    con.execute(f"CREATE OR REPLACE VIEW _rows_{c.table} AS SELECT {cols} FROM {source}")
+    public = [v for k, v in LINEAGE.items() if k not in ("_superseded_by",) and (k != "_submitted_code" or c.kind == "survey")]
+    ordered = ", ".join(c.column_names + list(c.computed) + public)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {c.table} AS SELECT {ordered} FROM _rows_{c.table} "
+        f"WHERE outcome IN ('valid', 'flagged') ORDER BY {', '.join(c.key)}"
+    )
+    con.execute(
+        f"CREATE OR REPLACE VIEW {c.table}_history AS SELECT {ordered}, superseded_by FROM _rows_{c.table} "
+        f"WHERE outcome <> 'quarantined' ORDER BY {', '.join(c.key)}, arrival_seq, row_number"
+    )
+
+
+def _reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Rule and item labels from the contracts, for SQL that needs Thai names."""
+    rules = pl.DataFrame(
+        [{"rule_id": r.rule_id, "severity": r.severity, "rule_th": r.th, "rule_en": r.en} for r in all_rules().values()]
+    )
+    items = pl.DataFrame([{"item": i.key, "item_th": i.th, "item_en": i.en} for i in lists()["dltv_items"]])
+    tables = pl.DataFrame([{"table_name": c.table, "table_th": c.th, "table_en": c.en} for c in contracts().values()])
+    con.register("_ref_rules", rules)
+    con.register("_ref_items", items)
+    con.register("_ref_tables", tables)
+
+
+def _items_long(con: duckdb.DuckDBPyConnection, c: Contract) -> None:
+    """`<table>_items`: one row per school, period and item, for contracts with item-group columns."""
+    grouped = [col for col in c.columns if col.group]
+    if not grouped:
+        return
+    plain = [col.name for col in c.columns if not col.group and col.name not in c.personal]
+    selects = []
+    for item in dict.fromkeys(col.group.key for col in grouped):
+        subs = ", ".join(f"{col.name} AS {col.sub.key}" for col in grouped if col.group.key == item)
+        selects.append(f"SELECT {', '.join(plain)}, '{item}' AS item, {subs}, outcome FROM {c.table}")
+    con.execute(f"CREATE OR REPLACE VIEW {c.table}_items AS " + " UNION ALL ".join(selects))
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> None:
+    """`coverage` and `missing_submissions` from each contract's `coverage:` entries.
+
+    Coverage counts schools with a valid or flagged row (contract section 1) among the register
+    schools in the entry's population (a boolean column of the register), for every period seen.
+    """
+    cov, missing = [], []
+    for c in contracts().values():
+        for entry in c.coverage:
+            base = f"""
+                WITH periods AS (SELECT DISTINCT period FROM _rows_{c.table} WHERE period IS NOT NULL),
+                     pop AS (SELECT school_code, school_name, district, students_total FROM schools WHERE {entry.population}),
+                     sub AS (SELECT DISTINCT {c.period} AS period, school_code FROM {c.table}),
+                     grid AS (SELECT p.period, pop.*, sub.school_code IS NOT NULL AS submitted
+                              FROM periods p CROSS JOIN pop
+                              LEFT JOIN sub ON sub.period = p.period AND sub.school_code = pop.school_code)"""
+            cov.append(
+                f"""{base}
+                SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, '{c.th}' AS survey_th, period,
+                       count(*) AS population, count(*) FILTER (submitted) AS submitted,
+                       count(*) FILTER (NOT submitted) AS missing,
+                       round(100.0 * count(*) FILTER (submitted) / count(*), 1) AS coverage_pct
+                FROM grid GROUP BY period"""
+            )
+            missing.append(
+                f"""{base}
+                SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, period, school_code, school_name,
+                       district, students_total FROM grid WHERE NOT submitted"""
+            )
+    con.execute("CREATE OR REPLACE VIEW coverage AS " + " UNION ALL ".join(f"({q})" for q in cov) + " ORDER BY survey, period")
+    con.execute(
+        "CREATE OR REPLACE VIEW missing_submissions AS "
+        + " UNION ALL ".join(f"({q})" for q in missing)
+        + " ORDER BY survey, period, district, school_code"
+    )
+
+
+def _quarantine(con: duckdb.DuckDBPyConnection) -> None:
+    parts = [
+        f"SELECT '{c.table}' AS table_name, period, source_file, sheet, row_number, school_code, "
+        f"rule_ids, reason_th, reason_en, raw_values FROM _rows_{c.table} WHERE outcome = 'quarantined'"
+        for c in contracts().values()
+    ]
+    con.execute(
+        "CREATE OR REPLACE VIEW quarantine AS " + " UNION ALL ".join(parts) + " ORDER BY table_name, source_file, sheet, row_number"
+    )
+
+
+def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
+    """Rows in = valid + flagged + quarantined + superseded, per file and table (and per-file errors)."""
+    outcomes = " UNION ALL ".join(
+        f"SELECT '{c.table}' AS table_name, source_file, period, school_code, outcome, rule_ids FROM _rows_{c.table}"
+        for c in contracts().values()
+    )
+    con.execute(f"CREATE OR REPLACE VIEW _outcomes AS {outcomes}")
+    con.execute(
+        f"""
+        CREATE OR REPLACE VIEW file_accounting AS
+        WITH counts AS (
+            SELECT table_name, source_file,
+                   count(*) FILTER (outcome = 'valid') AS valid,
+                   count(*) FILTER (outcome = 'flagged') AS flagged,
+                   count(*) FILTER (outcome = 'quarantined') AS quarantined,
+                   count(*) FILTER (outcome = 'superseded') AS superseded
+            FROM _outcomes GROUP BY ALL
+        )
+        SELECT f.path AS source_file, f.sha256, f.arrival_seq, f.table_name,
+               f.rows_in, coalesce(c.valid, 0) AS valid, coalesce(c.flagged, 0) AS flagged,
+               coalesce(c.quarantined, 0) AS quarantined, coalesce(c.superseded, 0) AS superseded,
+               f.error_kind, f.error_th, f.error_en, f.error_sheet, f.error_row, f.error_column, f.notes,
+               CASE WHEN f.rows_in > 0 THEN round(100.0 * (f.rows_in - coalesce(c.quarantined, 0)) / f.rows_in, 1) END AS pass_rate
+        FROM read_parquet('{lake.path(home, "raw", "file_report").as_posix()}') f
+        LEFT JOIN counts c ON c.source_file = f.path AND c.table_name = f.table_name
+        ORDER BY f.arrival_seq, f.table_name
+        """
+    )
+
+
+def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
+    per_table = []
+    for c in contracts().values():
+        rule_list = ", ".join(f"'{r}'" for r in ["FMT-01", "FMT-02", "REQ-01", *c.rule_ids])
+        per_table.append(
+            f"""
+            SELECT '{c.table}' AS table_name, p.period, r.rule_id,
+                   p.rows_checked, count(x.rule_id) AS rows_failed
+            FROM (SELECT period, count(*) AS rows_checked FROM _rows_{c.table} GROUP BY period) p
+            CROSS JOIN (SELECT unnest([{rule_list}]) AS rule_id) r
+            LEFT JOIN (SELECT period, unnest(rule_ids) AS rule_id FROM _rows_{c.table}) x
+                   ON x.period IS NOT DISTINCT FROM p.period AND x.rule_id = r.rule_id
+            GROUP BY ALL
+            """
+        )
+    con.execute(
+        "CREATE OR REPLACE VIEW rule_results AS SELECT t.table_name, t.period, t.rule_id, ref.severity, "
+        "ref.rule_th, ref.rule_en, t.rows_checked, t.rows_failed, "
+        "round(100.0 * (t.rows_checked - t.rows_failed) / t.rows_checked, 1) AS pass_rate FROM ("
+        + " UNION ALL ".join(per_table)
+        + ") t JOIN _ref_rules ref USING (rule_id) ORDER BY t.table_name, t.period, t.rule_id"
+    )
+    results = lake.glob(home, "checks", "expectations")
+    if lake.exists(home, "checks", "expectations"):
+        con.execute(f"CREATE OR REPLACE VIEW expectation_results AS SELECT * FROM read_parquet('{results}', union_by_name=true)")
+
+
+def connect(home: Home) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with every published name defined over the lake."""
+    con = duckdb.connect()
+    _reference(con)
+    for c in contracts().values():
+        _all_rows(con, home, c)
+    for c in contracts().values():
+        _items_long(con, c)
+    _quarantine(con)
+    _accounting(con, home)
+    _rule_results(con, home)
+    _coverage(con)
+    return con
+
+
+def published_base_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    names = [t for c in contracts().values() for t in (c.table, f"{c.table}_history")] + list(BASE_TABLES)
+    existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+    return {n: con.execute(f"SELECT * FROM {n}").pl() for n in names if n in existing}
