@@ -15,6 +15,7 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
+import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboards import labels as L  # noqa: E402
@@ -28,4 +29,10 @@ page = st.navigation(
         st.Page("app_pages/quality.py", title=L.PAGE_QUALITY[0], icon=":material/fact_check:"),
     ]
 )
-page.run()
+try:
+    page.run()
+except (duckdb.CatalogException, duckdb.BinderException) as err:
+    # A warehouse published by an older or newer pipeline lacks a table or column this page reads:
+    # say so in Thai instead of a traceback (the technical detail stays visible for ICT staff).
+    st.error(L.SCHEMA_MISMATCH)
+    st.code(str(err), language=None)

@@ -25,7 +25,7 @@ def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return (
         chart.configure(font=FONT)
         .configure_axis(**text)
-        .configure_legend(**text, labelLimit=360, orient="bottom", direction="horizontal")
+        .configure_legend(**text, labelLimit=360)
         .configure_header(**text)
         .configure_title(font=FONT)
     )
@@ -50,13 +50,16 @@ def cost_by_item(df: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("est_cost_baht:Q", title=L.C_EST_COST, format=NUM),
             ],
         )
-        .properties(height=48 * max(df.height, 1) + 20)
+        .properties(height=48 * max(df.height, 1) + 50)
     )
     return themed(chart)
 
 
 def requests_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
-    """One small chart per item: replace and repair requests stacked, one bar per district."""
+    """One small chart per item (2 x 2): replace and repair requests stacked, one bar per district.
+
+    Facets cannot stretch to the container, so each has a fixed width that fits the wide layout.
+    """
     kinds = {k: L.subcolumn(k) for k in ("request_replace", "request_repair")}
     long = needs.unpivot(index=["district", "item_th"], on=list(kinds), variable_name="kind", value_name="units")
     long = long.with_columns(pl.col("kind").replace_strict(kinds))
@@ -79,8 +82,8 @@ def requests_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("sum(units):Q", title=L.C_UNITS, format=NUM),
             ],
         )
-        .properties(width=max(150, 34 * needs["district"].n_unique()), height=230)
-        .facet(column=alt.Column("item_th:N", title=None, sort=items, header=alt.Header(labelFontWeight="bold")))
+        .properties(width=max(300, 40 * needs["district"].n_unique()), height=200)
+        .facet(alt.Facet("item_th:N", title=None, sort=items, header=alt.Header(labelFontWeight="bold")), columns=2)
     )
     return themed(chart)
 
@@ -93,7 +96,7 @@ def cost_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
         .mark_bar()
         .encode(
             x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(est_cost_baht):Q", title=L.C_EST_COST, axis=alt.Axis(format=NUM)),
+            y=alt.Y("sum(est_cost_baht):Q", title=L.C_EST_COST, axis=alt.Axis(format=NUM, titlePadding=16)),
             color=alt.Color("item_th:N", title=_item_label(), sort=items,
                             scale=alt.Scale(domain=items, range=ITEM_COLOURS)),
             order=alt.Order("item_th:N"),
@@ -131,6 +134,6 @@ def rules_failed(results: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("sum(rows_checked):Q", title=L.C_ROWS_CHECKED, format=NUM),
             ],
         )
-        .properties(height=26 * max(df["rule_id"].n_unique(), 1) + 40)
+        .properties(height=30 * max(df["rule_id"].n_unique(), 1) + 50)
     )
     return themed(chart)

@@ -22,6 +22,7 @@ import streamlit as st
 from pipelines import config
 from warehouse import read
 from warehouse.contracts import lists
+from warehouse.publish import current_version
 
 
 def current_home() -> config.Home:
@@ -30,12 +31,16 @@ def current_home() -> config.Home:
 
 
 def version_token(home: config.Home) -> str | None:
-    """Identity of the published file, or None when nothing is published yet."""
+    """Identity of the published version, or None when nothing is published yet.
+
+    The CURRENT pointer names the version; the file's mtime/inode also change on every swap, which
+    covers the moment between the swap and the pointer update.
+    """
     try:
         s = os.stat(home.duckdb_path)
     except FileNotFoundError:
         return None
-    return f"{s.st_mtime_ns}-{s.st_ino}-{s.st_size}"
+    return f"{current_version(home)}-{s.st_mtime_ns}-{s.st_ino}-{s.st_size}"
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=256)

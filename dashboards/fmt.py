@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from dashboards.labels import MONTHS_ABBR
+from dashboards.labels import BAHT, MONTHS_ABBR, TIME_SUFFIX
 from pipelines.config import TIMEZONE
 
 BE_OFFSET = 543
@@ -29,7 +29,7 @@ def number(value: float | int | None) -> str:
 
 
 def baht(value: float | int | None) -> str:
-    return "–" if value is None else f"{value:,.0f} บาท"
+    return "–" if value is None else f"{value:,.0f} {BAHT}"
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -43,4 +43,4 @@ def thai_datetime(value: datetime | None) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=timezone.utc)
     local = value.astimezone(_bangkok())
-    return f"{local.day} {MONTHS_ABBR[local.month - 1]} {local.year + BE_OFFSET} {local:%H:%M} น."
+    return f"{local.day} {MONTHS_ABBR[local.month - 1]} {local.year + BE_OFFSET} {local:%H:%M} {TIME_SUFFIX}"

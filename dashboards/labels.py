@@ -23,6 +23,11 @@ NOT_PUBLISHED = (
     "เพื่อนำเข้าแฟ้มของโรงเรียนและเผยแพร่คลังข้อมูลรุ่นแรก แล้วเปิดหน้านี้ใหม่  \n"
     "No warehouse has been published yet: run `khlang ingest`, then reload this page."
 )
+SCHEMA_MISMATCH = (
+    "คลังข้อมูลรุ่นที่เผยแพร่อยู่ไม่มีตารางหรือคอลัมน์ที่หน้านี้ต้องใช้ — ให้เจ้าหน้าที่ ICT รัน `khlang ingest` "
+    "ด้วยโปรแกรมรุ่นปัจจุบันเพื่อเผยแพร่คลังข้อมูลใหม่ "
+    "(the published warehouse lacks a table or column this page reads)"
+)
 NO_ROWS = "ไม่มีข้อมูลในรอบนี้ (no rows)"
 
 # Selectors and filters.
@@ -39,7 +44,7 @@ RULE = "กฎ"
 M_SCHOOLS = "โรงเรียนในทะเบียน"
 M_ELIGIBLE = "โรงเรียนที่มีสิทธิ์ DLTV"
 M_COVERAGE = "ส่งแบบสำรวจ DLTV แล้ว"
-M_COST = "ประมาณการค่าทดแทนอุปกรณ์"
+M_COST = "ประมาณการค่าทดแทน"
 M_PASS_RATE = "แถวที่ผ่านการตรวจ"
 M_REFRESH = "ปรับปรุงข้อมูลล่าสุด"
 M_VERSION = "รุ่นคลังข้อมูล"
@@ -84,7 +89,14 @@ C_SUPERSEDED = "ถูกแทนที่"
 C_ERROR = "ข้อผิดพลาดของแฟ้ม"
 C_PERIOD = "รอบข้อมูล"
 C_SURVEY = "แบบสำรวจ"
-C_STUDENTS = "จำนวนนักเรียน"
+
+FY = "ปีงบประมาณ"
+FY_SHORT = "ปีงบ"
+N_SCHOOLS = "{n} โรงเรียน"
+N_ROWS = "{n} แถว"
+COVERAGE_NOTE = "ส่งแล้ว {submitted} จาก {population} โรงเรียน"
+HELP_PASS_RATE = "(แถวที่อ่านได้ − แถวที่ถูกกักกัน) ÷ แถวที่อ่านได้ ของทุกแฟ้ม"
+HELP_COST = "จำนวนขอทดแทน × ราคาต่อหน่วยล่าสุดจากบัญชีจัดสรร"
 
 DOWNLOAD_CSV = "ดาวน์โหลด CSV (เปิดด้วย Excel ได้)"
 DATA_DOCS_MISSING = "ยังไม่มี Data Docs — จะสร้างขึ้นเมื่อรัน `khlang ingest`"
@@ -97,6 +109,8 @@ OUTCOMES = {"valid": "ผ่าน", "flagged": "ผ่าน (ต้องต�
 SEVERITIES = {"quarantine": "กักกัน (quarantine)", "flag": "แจ้งให้ตรวจสอบ (flag)"}
 SEVERITY_COLOURS = {"quarantine": "#c0392b", "flag": "#e67e22"}
 
+BAHT = "บาท"
+TIME_SUFFIX = "น."
 MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
 _PLACEHOLDER = re.compile(r"\{\w+\}")

@@ -34,8 +34,8 @@ def pick_year(years: list[int], label: str, key: str) -> int | None:
     return st.sidebar.selectbox(label, years, index=0, key=key)
 
 
-def table(df: pl.DataFrame, column_config: dict | None = None, height: int | str = "auto") -> None:
-    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, height=height)
+def table(df: pl.DataFrame, column_config: dict | None = None) -> None:
+    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config)
 
 
 def count_col(label: str) -> st.column_config.NumberColumn:

@@ -62,6 +62,7 @@ def build_suite(contract: Contract) -> gx.ExpectationSuite:
 
 def suite_document(contract: Contract) -> dict:
     """The committed JSON rendering: the GX suite's own serialisation, minus generated IDs."""
+    gx.get_context(mode="ephemeral")  # GX suites need an active context, even just to serialise
     doc = build_suite(contract).to_json_dict()
     doc.pop("id", None)
     for e in doc["expectations"]:

@@ -15,21 +15,30 @@ from warehouse.contracts import Contract, lists
 ALLOCATION_LOOKBACK_YEARS = 3  # DLTV-05: the previous three fiscal years
 
 
+SMIS_WIDTH = 8
+
+
 def resolve_codes(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
-    """A school written by its 8-digit SMIS code resolves to its 10-digit school code."""
+    """A school written by its 8-digit SMIS code resolves to its 10-digit school code.
+
+    A SMIS code stored as a number may have lost its leading zero, so short digit codes are padded
+    to 8 for the lookup (a 10-digit OBEC code starts with 10 and is never padded).
+    """
     by_smis = register.filter(pl.col("smis_code").is_not_null()).select(
         pl.col("smis_code").alias("_smis"), pl.col("school_code").alias("_resolved")
     )
     known = register.get_column("school_code")
+    code = pl.col("school_code")
+    as_smis = pl.when(code.str.contains(r"^\d{1,8}$")).then(code.str.zfill(SMIS_WIDTH)).otherwise(code)
     return (
-        frame.with_columns(_submitted_code=pl.col("school_code"))
-        .join(by_smis, left_on="school_code", right_on="_smis", how="left")
+        frame.with_columns(_submitted_code=code, _smis_lookup=as_smis)
+        .join(by_smis, left_on="_smis_lookup", right_on="_smis", how="left")
         .with_columns(
             school_code=pl.when(pl.col("school_code").is_in(known.implode()).not_() & pl.col("_resolved").is_not_null())
             .then(pl.col("_resolved"))
             .otherwise(pl.col("school_code"))
         )
-        .drop("_resolved")
+        .drop("_resolved", "_smis_lookup")
     )
 
 

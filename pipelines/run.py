@@ -59,6 +59,7 @@ def run_nightly(home: Home) -> RunSummary:
             resources={"khlang": KhlangHome(root=str(home.root))},
             tags=ALL_YEARS,
             raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         failed = [
             f"{e.asset_key.to_user_string()}:{e.check_name}"

@@ -201,6 +201,6 @@ def connect(home: Home) -> duckdb.DuckDBPyConnection:
 
 
 def published_base_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
-    names = [t for c in contracts().values() for t in (c.table, f"{c.table}_history")] + list(BASE_TABLES)
+    names = [t for c in contracts().values() for t in (c.table, f"{c.table}_history", f"{c.table}_items")] + list(BASE_TABLES)
     existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     return {n: con.execute(f"SELECT * FROM {n}").pl() for n in names if n in existing}

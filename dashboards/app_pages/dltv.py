@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, ui
+from dashboards import charts, data, fmt, ui
 from dashboards import labels as L
 
 ui.heading(L.PAGE_DLTV)
@@ -20,19 +20,15 @@ if year is None:
     st.stop()
 
 needs = data.needs(year)
-left, right = st.columns([3, 2])
-with left:
-    st.subheader(f"{L.H_NEEDS_BY_DISTRICT} ปีงบประมาณ {year}")
-    if needs.height:
-        st.altair_chart(charts.requests_by_district(needs), width="content")
-    else:
-        st.info(L.NO_ROWS)
-with right:
+st.subheader(f"{L.H_NEEDS_BY_DISTRICT} {L.FY} {year}")
+if needs.height == 0:
+    st.info(L.NO_ROWS)
+else:
+    st.altair_chart(charts.requests_by_district(needs), width="content")
     st.subheader(L.H_COST_BY_DISTRICT)
-    if needs.height:
-        st.altair_chart(charts.cost_by_district(needs), width="stretch")
+    st.altair_chart(charts.cost_by_district(needs), width="stretch")
 
-st.subheader(f"{L.H_SCHOOLS} ปีงบประมาณ {year}")
+st.subheader(f"{L.H_SCHOOLS} {L.FY} {year}")
 schools = data.dltv_schools(year)
 items = L.items()
 f = st.columns(3)
@@ -66,7 +62,7 @@ shown = schools.with_columns(
     pl.col("rule_ids").list.join(", "),
 ).select(list(headers)).rename(headers)
 
-st.caption(f"{len(shown):,} โรงเรียน")
+st.caption(L.N_SCHOOLS.format(n=fmt.number(len(shown))))
 ui.table(shown)
 st.download_button(
     L.DOWNLOAD_CSV, data=data.csv_bytes(shown), file_name=f"dltv_needs_{year}.csv", mime="text/csv",

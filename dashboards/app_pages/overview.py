@@ -27,24 +27,23 @@ if cov.height:
     c = cov.row(0, named=True)
     top[2].metric(
         L.M_COVERAGE, fmt.percent(c["coverage_pct"]), border=True,
-        delta=f"ปีงบ {year}: {fmt.number(c['submitted'])} จาก {fmt.number(c['population'])} โรงเรียน",
+        delta=f"{L.FY_SHORT} {year}: "
+        + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"])),
         delta_color="off", delta_arrow="off",
     )
 else:
     top[2].metric(L.M_COVERAGE, "–", border=True)
 top[3].metric(
     L.M_COST, fmt.baht(by_item["est_cost_baht"].sum() if by_item.height else None), border=True,
-    delta=f"ปีงบ {year}: {L.subcolumn('request_replace')} × ราคาต่อหน่วยล่าสุด",
-    delta_color="off", delta_arrow="off",
+    delta=f"{L.FY_SHORT} {year}", delta_color="off", delta_arrow="off", help=L.HELP_COST,
 )
 
-second = st.columns(4)
-second[0].metric(L.M_PASS_RATE, fmt.percent(data.pass_rate()), border=True,
-                 help="(แถวที่อ่านได้ − แถวที่ถูกกักกัน) ÷ แถวที่อ่านได้ ของทุกแฟ้ม")
+second = st.columns([1, 2, 1])  # the Thai date needs the wider column
+second[0].metric(L.M_PASS_RATE, fmt.percent(data.pass_rate()), border=True, help=L.HELP_PASS_RATE)
 second[1].metric(L.M_REFRESH, fmt.thai_datetime(info["published_at"]), border=True)
 second[2].metric(L.M_VERSION, info["version"], border=True)
 
-st.subheader(f"{L.H_NEEDS_BY_ITEM} ปีงบประมาณ {year}")
+st.subheader(f"{L.H_NEEDS_BY_ITEM} {L.FY} {year}")
 if by_item.height == 0:
     st.info(L.NO_ROWS)
 else:

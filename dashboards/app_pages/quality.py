@@ -94,7 +94,7 @@ with quarantined:
         rows = rows.filter(pl.col("table_name").is_in(tables))
     if rules:
         rows = rows.filter(pl.col("rule_ids").list.set_intersection(rules).list.len() > 0)
-    st.caption(f"{rows.height:,} แถว")
+    st.caption(L.N_ROWS.format(n=fmt.number(rows.height)))
     if quarantine.height == 0:
         st.success(L.NO_QUARANTINE)
     ui.table(
@@ -117,8 +117,9 @@ with quarantined:
 with not_submitted:
     for c in data.coverage(period).iter_rows(named=True):
         st.markdown(
-            f"**{c['rule_id']}** {c['survey_th'] or L.table(c['survey'])}: ส่งแล้ว {fmt.number(c['submitted'])} "
-            f"จาก {fmt.number(c['population'])} โรงเรียน ({fmt.percent(c['coverage_pct'])})"
+            f"**{c['rule_id']}** {c['survey_th'] or L.table(c['survey'])}: "
+            + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"]))
+            + f" ({fmt.percent(c['coverage_pct'])})"
         )
     if missing.height == 0:
         st.success(L.ALL_SUBMITTED)

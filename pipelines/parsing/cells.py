@@ -154,7 +154,7 @@ def date(raw: pl.Expr) -> Parsed:
         .then(pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=serial))
         .otherwise(from_text)
     )
-    plausible = (value.dt.year() + BE_OFFSET).is_between(PLAUSIBLE_BE_YEARS[0], PLAUSIBLE_BE_YEARS[1] + 1)
+    plausible = (value.dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
     value = pl.when(plausible).then(value).otherwise(None)
     warned = cell_dt.is_null() & serial_ok.not_().fill_null(True) & ce.fill_null(False) & value.is_not_null()
     return Parsed(value, present & value.is_null(), warned)

@@ -107,6 +107,13 @@ def parse_file(path: Path, landing: Path) -> ParsedFile:
     except FileProblem as problem:
         parsed.error = problem
         parsed.tables = {}
+    except Exception as exc:  # a file nobody foresaw must not stop the batch: report it, go on
+        parsed.error = FileProblem(
+            "unreadable",
+            th=f"อ่านไฟล์ไม่ได้: {type(exc).__name__}: {exc}".splitlines()[0],
+            en=f"cannot read the file: {type(exc).__name__}: {exc}".splitlines()[0],
+        )
+        parsed.tables = {}
     return parsed
 
 

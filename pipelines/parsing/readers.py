@@ -82,7 +82,6 @@ def read_csv(path: Path) -> list[Sheet]:
         has_header=False,
         infer_schema=False,
         truncate_ragged_lines=True,
-        missing_utf8_is_empty_string=False,
     )
     return [Sheet(name="csv", cells=_normalise_columns(df))]
 

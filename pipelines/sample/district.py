@@ -67,6 +67,7 @@ def _items() -> tuple[ListItem, ...]:
 
 
 def _item_keys() -> list[str]:
+    """Item keys in contract order; column names and allocation keys are built from these."""
     return [i.key for i in _items()]
 
 
@@ -158,6 +159,8 @@ def _fiscal_year(d: date) -> int:
 
 @dataclass(eq=False)
 class School:
+    """One register row as the office means it (cell forms are chosen only when written)."""
+
     code: str
     smis: str | None
     name: str
@@ -181,6 +184,8 @@ class School:
 
 @dataclass(eq=False)
 class Alloc:
+    """One allocation row: school, item, quantity, unit price, funding source."""
+
     school: School | None
     code: str
     item: str  # an item key, or the Thai name of something that is not a DLTV item (ALLOC-01)
@@ -194,6 +199,8 @@ class Alloc:
 
 @dataclass(eq=False)
 class Survey:
+    """One DLTV equipment row, with the faults injected into it (blank, unreadable, CE-year cells)."""
+
     fiscal_year: int
     school: School | None  # None: the code is not in the register (REF-01)
     code: str  # as the school wrote it: 10-digit code, 8-digit SMIS, or an unknown code
@@ -219,11 +226,14 @@ class Survey:
 
     @property
     def resolved_code(self) -> str:
+        """The register code the row resolves to (SMIS looked up), or the unknown code as written."""
         return self.school.code if self.school else self.code
 
 
 @dataclass
 class LandingFile:
+    """A file dropped in the landing zone: its path, table, logical rows, and any per-file error."""
+
     rel: str
     table: str
     rows: list
@@ -366,6 +376,7 @@ def _person(rng: random.Random) -> str:
 
 
 def _phone(rng: random.Random) -> str:
+    """A Thai mobile number (10 digits, leading 0), so number storage visibly loses the 0."""
     return rng.choice(("08", "09", "06")) + f"{rng.randint(0, 99_999_999):08d}"
 
 
@@ -390,7 +401,7 @@ def _plan_allocations(rng: random.Random, schools: list[School], codes: _Codes):
 
     def row(school: School | None, code: str, item: str, rule: str | None = None, **kw) -> Alloc:
         qty = 1 if item == "dish" else rng.randint(1, 3)
-        price = _unit_price(rng, item if item in PRICE_RANGES else "receiver")
+        price = _unit_price(rng, item if item in PRICE_RANGES else "tv")  # a projector costs like a TV
         source = sources[0] if rng.random() < 0.8 else sources[1]
         return Alloc(school, code, item, qty, price, source, intended=frozenset({rule} if rule else ()), **kw)
 
@@ -425,8 +436,9 @@ def _unit_price(rng: random.Random, item: str) -> float:
 def _item_counts(rng: random.Random, item: str, rooms: int, allow_replace: bool) -> dict[str, int]:
     """One item's five counts satisfying DLTV-01..03 (and DLTV-05 when replacement is not allowed)."""
     caps, per_room, _ = _dltv03_limits()
-    if item in caps:  # per-school items: dish, LNB
-        total = rng.choice(range(1, caps[item] + 1)) if rng.random() < 0.4 else min(caps[item], 1 + (item != "dish"))
+    if item in caps:  # per-school items: the usual DLTV set is one dish and two LNBs
+        usual = min(caps[item], 2 if item == "lnb" else 1)
+        total = rng.randint(1, caps[item]) if rng.random() < 0.4 else usual
         broken = min(total, rng.choice((0, 0, 0, 1)))
         working, room = total - broken, broken
     else:  # per-classroom items: TV, receiver
@@ -472,6 +484,7 @@ def _set_item(row: Survey, item: str, **values: int) -> None:
 
 
 def _get(row: Survey, item: str, sub: str) -> int:
+    """One sub-column of one item, e.g. _get(row, 'tv', 'working')."""
     return row.counts[_count(item, sub)]
 
 
@@ -573,6 +586,8 @@ def _plan_2568(rng: random.Random, schools: list[School], no_replace: set) -> li
 
 @dataclass
 class Plan2569:
+    """Which FY 2569 rows go into which file (arrival order is decided in `generate`)."""
+
     district: list[Survey]
     cluster: list[Survey]
     singles: list[Survey]
@@ -957,7 +972,8 @@ def _write_allocation(path: Path, rows: list[Alloc], rng: random.Random) -> None
     wb = _workbook(path, contract.th)
     fmt = _Formats(wb)
     ws = wb.add_worksheet("จัดสรร 2568")
-    ws.merge_range(0, 0, 0, len(layout) - 1, f"{contract.th} DLTV ปีงบประมาณ 2568", fmt.title)
+    fy_th = contract.column("fiscal_year").th
+    ws.merge_range(0, 0, 0, len(layout) - 1, f"{contract.th} DLTV {fy_th} 2568", fmt.title)
     ws.write_string(1, 0, N.AREA)
     for c, name in enumerate(layout):
         ws.write_string(3, c, _header(known[name], rng, alias_p=0.3) if name in known else name, fmt.header)
@@ -984,6 +1000,12 @@ def _write_allocation(path: Path, rows: list[Alloc], rng: random.Random) -> None
     wb.close()
 
 
+def _default_notes() -> tuple[str, ...]:
+    """The notes row under a survey table, explaining the two request columns."""
+    subs = {s.key: s.th for s in contracts.lists()["dltv_subcolumns"]}
+    return (f"หมายเหตุ {subs['request_replace']} = ชำรุดซ่อมไม่ได้ {subs['request_repair']} = ชำรุดซ่อมได้",)
+
+
 @dataclass
 class EquipmentLayout:
     """How one equipment workbook looks: headers, titles, extra sheet/column, noise and date forms."""
@@ -996,7 +1018,7 @@ class EquipmentLayout:
     drop: tuple[str, ...] = ()
     noise: float = 1.0
     dates: dict[str, float] = field(default_factory=lambda: {"excel": 1.0})
-    notes: tuple[str, ...] = ("หมายเหตุ ขอทดแทน = ชำรุดซ่อมไม่ได้ ขอซ่อม = ชำรุดซ่อมได้",)
+    notes: tuple[str, ...] = field(default_factory=_default_notes)
 
 
 def _equipment_cells(row: Survey, rng: random.Random, noise: float, dates: dict[str, float],
@@ -1098,7 +1120,7 @@ def _write_equipment_xlsx(path: Path, rows: list[Survey], layout: EquipmentLayou
 
 def _write_equipment_csv(path: Path, rows: list[Survey], rng: random.Random) -> None:
     """A cluster's CSV in cp874 (Thai Windows), one-row header `<item> <sub>` / `<item> - <sub>`."""
-    cols = [c for c in _contract(EQUIPMENT).columns]
+    cols = list(_contract(EQUIPMENT).columns)
     half = set(_item_keys()[: len(_item_keys()) // 2])
     header = [
         (f"{c.group.th} {c.sub.th}" if c.group.key in half else c.header_th) if c.group else c.th for c in cols
@@ -1142,6 +1164,7 @@ class _Landing:
 
     def add(self, rel: str, table: str, rows: list, write: Callable[[Path], None],
             error: str | None = None, error_column: str | None = None) -> None:
+        """Write one file now; it arrives ARRIVAL_STEP after the previous one."""
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         write(path)
@@ -1244,6 +1267,7 @@ def _expected(seed: int, n: int, files: list[LandingFile], schools: list[School]
     eligible = sorted(s.code for s in schools if s.eligible and s.code in register)
 
     def missing(fy: int) -> list[str]:
+        """COV-01: eligible register schools without a valid or flagged row for the year."""
         have = {r["code"] for r in records if r["table"] == EQUIPMENT and r["fy"] == fy
                 and r["outcome"] in ("valid", "flagged")}
         return [c for c in eligible if c not in have]
@@ -1309,8 +1333,7 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300) -> dict:
              lambda p: _write_equipment_xlsx(p, eq68, layout68, rng))
     layout69 = EquipmentLayout(_equipment_headers(rng, "noisy"), _equipment_title(2569, N.AREA),
                                instructions=True, dates=DATE_FORMS,
-                               notes=("หมายเหตุ ขอทดแทน = ชำรุดซ่อมไม่ได้ ขอซ่อม = ชำรุดซ่อมได้",
-                                      "หมายเหตุ ข้อมูล ณ วันที่ 31 มกราคม 2569"))
+                               notes=_default_notes() + ("หมายเหตุ ข้อมูล ณ วันที่ 31 มกราคม 2569",))
     land.add("dltv_equipment/2569/แบบสำรวจDLTV_2569_รวมทั้งเขต.xlsx", EQUIPMENT, plan.district,
              lambda p: _write_equipment_xlsx(p, plan.district, layout69, rng))
     land.add("dltv_equipment/2569/cluster/เครือข่าย_2569.csv", EQUIPMENT, plan.cluster,

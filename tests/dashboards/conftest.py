@@ -173,7 +173,8 @@ def build_tables() -> dict[str, pl.DataFrame]:
                   .group_by("fiscal_year", "district", "item")
                   .agg(pl.col("quantity").sum().alias("allocated_qty"),
                        (pl.col("quantity") * pl.col("unit_price_baht")).sum().alias("allocated_baht"))
-                  .join(needs.select("fiscal_year", "district", "item", pl.col("request_replace").alias("requested_replace"),
+                  .join(needs.select("fiscal_year", "district", "item",
+                                     pl.col("request_replace").alias("requested_replace"),
                                      pl.col("request_repair").alias("requested_repair"),
                                      pl.col("est_cost_baht").alias("est_need_baht")),
                         on=["fiscal_year", "district", "item"], how="full", coalesce=True)

@@ -102,8 +102,9 @@ def test_rule_counts_match_outcomes(district):
     for table, counts in expected["rule_rows"].items():
         files = [f for f in expected["files"].values() if f["table"] == table]
         severity = {r: contracts.all_rules()[r].severity for r in counts}
-        assert sum(f["quarantined"] for f in files) == sum(n for r, n in counts.items() if severity[r] == "quarantine")
-        assert sum(f["flagged"] for f in files) == sum(n for r, n in counts.items() if severity[r] == "flag")
+        by_severity = {s: sum(n for r, n in counts.items() if severity[r] == s) for s in ("quarantine", "flag")}
+        assert sum(f["quarantined"] for f in files) == by_severity["quarantine"]
+        assert sum(f["flagged"] for f in files) == by_severity["flag"]
 
 
 def test_register_and_coverage_figures(district):
@@ -197,13 +198,15 @@ def test_district_2569_header_is_really_merged(district):
     plain = sum(1 for c in contracts.get("dltv_equipment").columns if not c.group)
     with zipfile.ZipFile(path) as z:
         sheets = [n for n in z.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n)]
-        refs = [ref for n in sheets for ref in re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', z.read(n).decode())]
+        xml = "".join(z.read(n).decode() for n in sheets)
+    refs = re.findall(r'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"', xml)
 
     def width(a: str, b: str) -> int:
-        col = lambda s: sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(s)))
+        """Columns spanned by an A1-style range's two column letters."""
+        col = lambda s: sum((ord(ch) - 64) * 26**i for i, ch in enumerate(reversed(s)))  # noqa: E731
         return col(b) - col(a) + 1
 
-    groups = [(r1) for c1, r1, c2, r2 in refs if r1 == r2 and width(c1, c2) == n_subs]
+    groups = [r1 for c1, r1, c2, r2 in refs if r1 == r2 and width(c1, c2) == n_subs]
     assert len(groups) == n_items
     header_row = int(groups[0])
     vertical = [c1 for c1, r1, c2, r2 in refs if c1 == c2 and int(r1) == header_row and int(r2) == header_row + 1]

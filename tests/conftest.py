@@ -1,0 +1,53 @@
+"""Shared fixtures: the sample district run once through the real pipeline.
+
+`demo_home` is the expensive one (a real Dagster materialization of the whole graph, ~40 s): it is
+session-scoped and tests must treat it as read-only. Tests that change data make their own root.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+from pipelines.config import Home, home  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory) -> Home:
+    """A data root with the generated sample district ingested and published (v0001)."""
+    from pipelines.run import run_nightly
+    from pipelines.sample import generate
+
+    h = home(tmp_path_factory.mktemp("demo"))
+    generate(h.root, seed=2569, n_schools=300)
+    summary = run_nightly(h)
+    assert summary.success, f"nightly run failed: {summary.run_id}"
+    return h
+
+
+@pytest.fixture(scope="session")
+def expected(demo_home) -> dict:
+    """The generator's ground truth: rows injected per rule, per-file outcomes, missing schools."""
+    return json.loads((demo_home.root / "sample" / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def fresh_district(tmp_path) -> Home:
+    """A generated district not yet ingested, in its own root (safe to modify)."""
+    from pipelines.sample import generate
+
+    h = home(tmp_path / "district")
+    generate(h.root, seed=2569, n_schools=300)
+    return h
+
+
+def copy_landing(src: Home, dst: Path) -> Home:
+    import shutil
+
+    shutil.copytree(src.landing, dst / "landing")
+    return home(dst)

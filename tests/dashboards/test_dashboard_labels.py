@@ -1,0 +1,58 @@
+"""Formatting and labels of the dashboards: Thai dates and baht, and labels taken from the contracts."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from dashboards import fmt
+from dashboards import labels as L
+from warehouse.contracts import all_rules, contracts, lists
+
+DASHBOARDS = Path(__file__).resolve().parents[2] / "dashboards"
+
+
+@pytest.mark.parametrize(
+    ("utc", "shown"),
+    [
+        (datetime(2026, 11, 24, 2, 15, tzinfo=timezone.utc), "24 พ.ย. 2569 09:15 น."),
+        (datetime(2025, 12, 31, 20, 5, tzinfo=timezone.utc), "1 ม.ค. 2569 03:05 น."),  # Bangkok is UTC+7
+        (datetime(2026, 5, 1, 0, 0), "1 พ.ค. 2569 07:00 น."),  # naive = UTC
+    ],
+)
+def test_thai_datetime_is_bangkok_time_in_buddhist_era(utc, shown):
+    assert fmt.thai_datetime(utc) == shown
+
+
+def test_numbers_have_thousands_separators_and_baht():
+    assert fmt.number(1250) == "1,250"
+    assert fmt.baht(1_250_000.4) == "1,250,000 บาท"
+    assert fmt.percent(83.333) == "83.3%"
+    assert fmt.number(None) == fmt.baht(None) == "–"
+
+
+def test_labels_come_from_the_contracts():
+    assert list(L.items().values()) == [i.th for i in lists()["dltv_items"]]
+    assert L.table("dltv_equipment") == contracts()["dltv_equipment"].th
+    assert L.table("no_such_table") == "no_such_table"
+    assert L.column("dltv_equipment", "tv_request_replace") == (
+        f"{lists()['dltv_items'][-1].th} - {L.subcolumn('request_replace')}")
+
+
+def test_rule_text_is_general_not_one_rows_message():
+    for rule_id in all_rules():
+        text = L.rule_text(rule_id)
+        assert "{" not in text and text
+        assert not any(text.startswith(item + ":") for item in L.items().values())
+    assert L.rule_text("REF-01") == "ไม่พบรหัสสถานศึกษา … ในทะเบียนสถานศึกษา"
+    assert L.rule_label("XYZ-99") == "XYZ-99 — XYZ-99"
+
+
+def test_dashboards_never_retype_contract_names():
+    """Item, table and rule texts live in the contracts only; the dashboards look them up."""
+    source = "\n".join(p.read_text(encoding="utf-8") for p in DASHBOARDS.rglob("*.py"))
+    declared = [i.th for i in lists()["dltv_items"]] + [c.th for c in contracts().values()]
+    declared += [r.th for r in all_rules().values()]
+    assert [t for t in declared if t in source] == []

@@ -1,0 +1,58 @@
+"""Re-running changes nothing; new and bad files never corrupt what was published."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipelines.run import run_nightly
+from warehouse.publish import read_snapshot
+from warehouse.read import query
+
+pytestmark = pytest.mark.slow
+COMPARED = ["dltv_equipment", "dltv_equipment_history", "schools", "dltv_allocation", "quarantine", "dltv_needs", "coverage"]
+
+
+def _snapshot(h, version):
+    return {t: read_snapshot(h, t, version) for t in COMPARED}
+
+
+def test_rerun_publishes_the_same_tables_and_a_bad_file_changes_nothing_else(demo_home, tmp_path):
+    h = demo_home.__class__(tmp_path / "root")
+    shutil.copytree(demo_home.root, h.root)
+    first = run_nightly(h)
+    assert first.success and first.version == "v0002"
+    second = run_nightly(h)
+    assert second.success and second.version == "v0003"
+    a, b = _snapshot(h, "v0002"), _snapshot(h, "v0003")
+    for t in COMPARED:
+        assert a[t].equals(b[t]), f"{t} changed on a re-run"
+    assert query(h, "SELECT count(*) FROM (SELECT school_code, fiscal_year FROM dltv_equipment GROUP BY ALL HAVING count(*) > 1)").item() == 0
+
+    # A broken file lands: it is reported, and every published table stays as it was.
+    (h.landing / "dltv_equipment" / "2569" / "เสีย.xlsx").write_bytes(b"PK\x03\x04 broken zip")
+    third = run_nightly(h)
+    assert third.success
+    acc = read_snapshot(h, "file_accounting", third.version)
+    assert acc.filter(acc["source_file"] == "dltv_equipment/2569/เสีย.xlsx").get_column("error_kind").to_list() == ["not_a_workbook"]
+    c = _snapshot(h, third.version)
+    for t in COMPARED:
+        assert a[t].equals(c[t]), f"{t} changed because of a bad file"
+
+
+def test_a_crashing_run_keeps_the_published_version(demo_home, tmp_path, monkeypatch):
+    h = demo_home.__class__(tmp_path / "root")
+    shutil.copytree(demo_home.root, h.root)
+    before = h.duckdb_path.read_bytes()
+
+    import warehouse.views as views
+
+    def boom(*a, **k):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(views, "published_base_tables", boom)
+    result = run_nightly(h)
+    assert not result.success
+    assert h.duckdb_path.read_bytes() == before
+    assert result.version == "v0001"
