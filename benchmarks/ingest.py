@@ -3,8 +3,8 @@ the whole nightly job costs, on the seeded sample district at its real size and 
 
 Why: `pipelines.parsing.readers` and pyproject.toml claim fastexcel/calamine is ~19x faster than
 openpyxl here, and the office runs the nightly job on a small 2-core server. This script measures
-both claims instead of repeating them. It is a script, not a test: it prints figures and writes
-them to benchmarks/out/ingest-<timestamp>.json (git-ignored).
+both instead of repeating them. It is a script, not a test: it prints figures and writes them to
+benchmarks/out/ingest-<timestamp>.json (git-ignored).
 
 For each size the landing files are generated once (not timed) into a fresh temp folder. Each
 measurement then runs in its own fresh interpreter (this script with `--child`), so imports and
@@ -36,67 +36,67 @@ OUT = Path(__file__).resolve().parent / "out"
 PACKAGES = ["polars", "fastexcel", "pandas", "openpyxl", "dagster", "great-expectations", "duckdb"]
 
 
-def _peak_mib() -> float:
-    """This process's own peak RSS (Linux reports KiB). Dagster's `tail -F` helpers are not counted:
-    RUSAGE_CHILDREN would report them at the parent's size at fork time, which they never use."""
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-
-
-# ------------------------------------------------------------------------------------------------
-# Children: one measurement each, in a fresh interpreter; the result is the last line of stdout
-
-
 def child_parse(root: Path) -> dict:
-    """(a) Khlang's parse only: parse_file over every landing file (fastexcel/calamine + Polars)."""
+    """(a) Khlang's parse only: parse_file over every landing file (fastexcel/calamine + Polars).
+    Time spent inside `read_sheets` (calamine reading the cells) is also summed apart, as read_s."""
     t = time.perf_counter()
+    import pipelines.parsing.files as files
     from pipelines.config import home
     from pipelines.landing import landing_files
-    from pipelines.parsing.files import parse_file
     from warehouse.contracts import contracts
 
     contracts()  # YAML loaded once per process: setup, not parsing
-    setup = time.perf_counter() - t
-    h = home(root)
+    setup, read_s, read_sheets = time.perf_counter() - t, [0.0], files.read_sheets
+
+    def timed_read(path):
+        t0 = time.perf_counter()
+        try:
+            return read_sheets(path)
+        finally:
+            read_s[0] += time.perf_counter() - t0
+
+    files.read_sheets, h = timed_read, home(root)
     t = time.perf_counter()
-    parsed = [parse_file(p, h.landing) for p in landing_files(h)]
-    seconds = time.perf_counter() - t
-    return {"seconds": seconds, "setup_s": setup, "files": len(parsed),
+    parsed = [files.parse_file(p, h.landing) for p in landing_files(h)]
+    return {"seconds": time.perf_counter() - t, "setup_s": setup, "read_s": round(read_s[0], 3), "files": len(parsed),
             "rows": sum(df.height for p in parsed for df in p.tables.values()),
             "failed_files": sorted(f"{p.path}: {p.error.kind}" for p in parsed if p.error)}
 
 
 def child_pandas(root: Path) -> dict:
-    """(b) Baseline: pandas + openpyxl, every sheet as text; CSV decoded as Khlang does (UTF-8, cp874)."""
+    """(b) Baseline: pandas + openpyxl, every sheet as text; CSV decoded as Khlang does (UTF-8, cp874).
+    A file that does not open is skipped and listed, as Khlang reports it and goes on."""
     t = time.perf_counter()
     import openpyxl  # noqa: F401  (imported here so its import is setup, not reading)
     import pandas as pd
 
-    setup = time.perf_counter() - t
-    files = sorted(p for p in (root / "landing").rglob("*") if p.is_file())
+    def read_csv(p: Path) -> dict:
+        for enc in ("utf-8-sig", "cp874"):
+            try:
+                return {"csv": pd.read_csv(p, header=None, dtype=str, encoding=enc)}
+            except UnicodeDecodeError:
+                continue
+        raise ValueError("neither UTF-8 nor cp874")
+
+    setup, landing = time.perf_counter() - t, root / "landing"
+    files = sorted(p for p in landing.rglob("*") if p.is_file()  # same filter as pipelines.landing
+                   and not any(part.startswith((".", "~$")) for part in p.relative_to(landing).parts))
     sheet_rows, failed = 0, []
     t = time.perf_counter()
     for p in files:
         try:
-            if p.suffix.lower() == ".csv":
-                for enc in ("utf-8-sig", "cp874"):
-                    try:
-                        frames = {"csv": pd.read_csv(p, header=None, dtype=str, encoding=enc)}
-                        break
-                    except UnicodeDecodeError:
-                        continue
-                else:
-                    raise ValueError("neither UTF-8 nor cp874")
-            else:
-                frames = pd.read_excel(p, sheet_name=None, header=None, engine="openpyxl", dtype=str)
+            frames = read_csv(p) if p.suffix.lower() == ".csv" else pd.read_excel(
+                p, sheet_name=None, header=None, engine="openpyxl", dtype=str)
             sheet_rows += sum(len(df) for df in frames.values())
-        except Exception as exc:  # the file Khlang reports as not_a_workbook: skipped, as Khlang does
-            failed.append(f"{p.relative_to(root / 'landing').as_posix()}: {type(exc).__name__}")
-    seconds = time.perf_counter() - t
-    return {"seconds": seconds, "setup_s": setup, "files": len(files), "sheet_rows": sheet_rows, "failed_files": failed}
+        except Exception as exc:
+            failed.append(f"{p.relative_to(landing).as_posix()}: {type(exc).__name__}")
+    return {"seconds": time.perf_counter() - t, "setup_s": setup, "files": len(files), "sheet_rows": sheet_rows,
+            "failed_files": failed}
 
 
 def child_job(root: Path) -> dict:
-    """(c) The whole nightly job: run_nightly (parse + GX validation + marts + publish) in Dagster."""
+    """(c) The whole nightly job: run_nightly (parse + GX validation + marts + publish) in Dagster;
+    GX seconds and step durations read back from the run's Dagster event log."""
     t = time.perf_counter()
     import dagster as dg
 
@@ -105,16 +105,14 @@ def child_job(root: Path) -> dict:
     from pipelines.config import home
     from pipelines.run import instance_for, run_nightly
 
-    setup = time.perf_counter() - t
-    h = home(root)
+    setup, h = time.perf_counter() - t, home(root)
     t = time.perf_counter()
     summary = run_nightly(h)
-    seconds = time.perf_counter() - t
-    gx, steps = {}, {}
+    seconds, gx, steps = time.perf_counter() - t, {}, {}
     with instance_for(h) as instance:
         for e in instance.all_logs(summary.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION):
             m = e.dagster_event.event_specific_data.materialization
-            if "gx_seconds" in m.metadata:  # one event per partition, same figure: once per asset
+            if "gx_seconds" in m.metadata:  # one event per partition, same figure: counted once per asset
                 gx[m.asset_key.to_user_string()] = m.metadata["gx_seconds"].value
         for e in instance.all_logs(summary.run_id, of_type=dg.DagsterEventType.STEP_SUCCESS):
             steps[e.step_key] = round(e.dagster_event.event_specific_data.duration_ms / 1000, 2)
@@ -124,10 +122,6 @@ def child_job(root: Path) -> dict:
 
 
 CHILDREN = {"parse": child_parse, "pandas": child_pandas, "job": child_job}
-
-
-# ------------------------------------------------------------------------------------------------
-# Parent: generate, run the children, print and save
 
 
 def measure(kind: str, root: Path, repeat: int) -> dict:
@@ -153,38 +147,45 @@ def bench(n_schools: int, repeat: int) -> dict:
     with tempfile.TemporaryDirectory(prefix=f"khlang-bench-{n_schools}-") as tmp:
         src = Path(tmp) / "src"
         generate(src, n_schools=n_schools)
-        out = {"n_schools": n_schools, "landing_bytes": sum(p.stat().st_size for p in src.rglob("*") if p.is_file()
-                                                            and "landing" in p.parts)}
+        out = {"n_schools": n_schools, "landing_kib": sum(p.stat().st_size for p in (src / "landing").rglob("*")) // 1024}
         for kind in CHILDREN:
-            print(f"  n={n_schools}: {kind} ...", file=sys.stderr, flush=True)
+            print(f"  {n_schools} schools: {kind} ...", file=sys.stderr, flush=True)
             out[kind] = measure(kind, src, repeat)
-    rows = out["parse"]["rows"]
     for kind in ("parse", "pandas"):
-        out[kind]["rows_per_s"] = round(rows / out[kind]["seconds"])
+        out[kind]["rows_per_s"] = round(out["parse"]["rows"] / out[kind]["seconds"])
     out["job"]["rows_per_s"] = round(out["job"]["rows"] / out["job"]["seconds"])
     out["speedup"] = round(out["pandas"]["seconds"] / out["parse"]["seconds"], 1)
     return out
 
 
 def table(results: list[dict]) -> str:
-    head = (f"{'schools':>7} {'rows':>6} | {'khlang s':>8} {'rows/s':>8} {'MiB':>5} | "
-            f"{'pandas+openpyxl s':>17} {'rows/s':>7} {'MiB':>5} | {'speed-up':>8}")
+    head = (f"{'schools':>7} {'rows':>6} | {'khlang s':>8} {'(read s)':>8} {'rows/s':>7} {'MiB':>4} | "
+            f"{'pandas+openpyxl s':>17} {'rows/s':>6} {'MiB':>4} | {'speed-up':>8}")
     lines = [head, "-" * len(head)]
     for r in results:
         a, b = r["parse"], r["pandas"]
-        lines.append(f"{r['n_schools']:>7} {a['rows']:>6} | {a['seconds']:>8.2f} {a['rows_per_s']:>8} {a['peak_mib']:>5.0f} | "
-                     f"{b['seconds']:>17.2f} {b['rows_per_s']:>7} {b['peak_mib']:>5.0f} | {r['speedup']:>7.1f}x")
-    lines.append("")
+        lines.append(f"{r['n_schools']:>7} {a['rows']:>6} | {a['seconds']:>8.2f} {a['read_s']:>8.2f} {a['rows_per_s']:>7} "
+                     f"{a['peak_mib']:>4.0f} | {b['seconds']:>17.2f} {b['rows_per_s']:>6} {b['peak_mib']:>4.0f} | "
+                     f"{r['speedup']:>7.1f}x")
     for r in results:
-        c = r["job"]
-        top = sorted(c["steps_s"].items(), key=lambda kv: -kv[1])[:3]
-        lines.append(
-            f"full nightly job, {r['n_schools']} schools: {c['seconds']:.1f} s for {c['rows']} rows_in "
-            f"({c['rows_per_s']} rows/s), peak {c['peak_mib']:.0f} MiB, success={c['success']}; "
-            f"GX validation {c['gx_s']:.1f} s ({100 * c['gx_s'] / c['seconds']:.0f}%); "
-            f"slowest steps {', '.join(f'{k} {v:.1f} s' for k, v in top)}; "
-            f"+ {c['setup_s']:.1f} s of imports before the run (Dagster, GX), not in the figure")
+        c, groups = r["job"], {}
+        for step, s in c["steps_s"].items():  # landing, raw, validated, marts, warehouse (= publish)
+            group = step.split("__")[0].replace("raw_rows", "raw")
+            groups[group] = groups.get(group, 0) + s
+        between = c["seconds"] - sum(groups.values())  # in-process executor: steps run one after another
+        lines += ["", f"full nightly job, {r['n_schools']} schools: {c['seconds']:.1f} s, {c['rows']} rows_in, "
+                  f"{c['rows_per_s']} rows/s, peak {c['peak_mib']:.0f} MiB, success={c['success']}",
+                  "  steps: " + " | ".join(f"{g} {v:.1f} s" for g, v in groups.items())
+                  + f" | Dagster between steps {between:.1f} s",
+                  f"  GX validation (inside validated) {c['gx_s']:.1f} s = {100 * c['gx_s'] / c['seconds']:.0f}% of the job; "
+                  f"imports before the run (Dagster, GX) {c['setup_s']:.1f} s, not included"]
     return "\n".join(lines)
+
+
+def _cpu() -> str:
+    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    return next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")),
+                platform.machine())
 
 
 def main() -> None:
@@ -193,24 +194,23 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.child:
-        kind, root = args.child
-        result = CHILDREN[kind](Path(root))
-        print(json.dumps({**result, "peak_mib": _peak_mib()}, ensure_ascii=False))
+    if args.child:  # peak = this child's own RSS; RUSAGE_CHILDREN would count Dagster's `tail -F` helpers
+        result = CHILDREN[args.child[0]](Path(args.child[1]))  # at the size they had when forked
+        peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
+        print(json.dumps({**result, "peak_mib": peak}, ensure_ascii=False))
         return
     started = datetime.now()
     results = [bench(int(n), args.repeat) for n in args.sizes.split(",")]
-    text = table(results)
-    print(f"Ingest benchmark {started:%Y-%m-%d %H:%M}, {platform.node()}, {platform.processor() or platform.machine()}"
-          f", {os.cpu_count()} cores, Python {platform.python_version()}, repeat={args.repeat}\n")
+    machine = {"cpu": _cpu(), "cores": os.cpu_count(), "python": platform.python_version(),
+               "platform": platform.platform(), **{p: version(p) for p in PACKAGES}}
+    text = (f"ingest benchmark {started:%Y-%m-%d %H:%M}, {machine['cpu']}, {machine['cores']} cores, "
+            f"Python {machine['python']}, repeat={args.repeat} (fastest kept)\n\n" + table(results))
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"ingest-{started:%Y%m%d-%H%M%S}.json"
-    machine = {"node": platform.node(), "cpus": os.cpu_count(), "python": platform.python_version(),
-               "platform": platform.platform(), **{p: version(p) for p in PACKAGES}}
     path.write_text(json.dumps({"started": started.isoformat(timespec="seconds"), "repeat": args.repeat,
                                 "machine": machine, "results": results, "table": text}, ensure_ascii=False, indent=2))
-    print(f"\nwritten {path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path}")
+    print(f"\nwritten {path}")
 
 
 if __name__ == "__main__":

@@ -119,12 +119,14 @@ def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
     best: HeaderMatch | None = None
     for contract in contracts:
         index = alias_index(contract)
+        ones = [_one_row(index, row) for row in rows]
         for r in range(min(HEADER_SCAN_ROWS, len(rows))):
-            one, unknown1 = _one_row(index, rows[r])
+            one, unknown1 = ones[r]
             candidates = [HeaderMatch(contract, r, r + 1, one, unknown1)]
             if r + 1 < len(rows):
                 two, unknown2 = _two_rows(index, rows[r], rows[r + 1])
-                if len(two) > len(one):
+                # A title or blank row above a one-row header is not the top of a two-row header.
+                if len(two) > len(one) and len(two) > len(ones[r + 1][0]):
                     candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2))
             for cand in candidates:
                 if len(cand.columns) >= MIN_MATCHED and (best is None or cand.score > best.score):

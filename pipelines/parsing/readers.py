@@ -7,7 +7,9 @@ CSV in UTF-8, UTF-8 with BOM, or Thai Windows encoding (cp874, a superset of TIS
 
 from __future__ import annotations
 
+import csv
 import io
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +22,7 @@ EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
 SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
 CSV_ENCODINGS = ("utf-8-sig", "cp874")
+CSV_WIDTH_SCAN_LINES = 64
 
 
 @dataclass(frozen=True)
@@ -77,11 +80,16 @@ def read_csv(path: Path) -> list[Sheet]:
     text, _ = decode_csv(path.read_bytes())
     if not text.strip():
         return [Sheet(name="csv", cells=pl.DataFrame())]
+    # Polars takes the width from the first line: a one-field title line would cut every row to one
+    # column. Take it from the widest line among those a header can be on (parsing.headers scans 30).
+    width = max(map(len, itertools.islice(csv.reader(io.StringIO(text)), CSV_WIDTH_SCAN_LINES)), default=1)
     df = pl.read_csv(
         io.BytesIO(text.encode("utf-8")),
         has_header=False,
         infer_schema=False,
         truncate_ragged_lines=True,
+        schema={f"c{i}": pl.String for i in range(max(width, 1))},
+        missing_columns="insert",
     )
     return [Sheet(name="csv", cells=_normalise_columns(df))]
 

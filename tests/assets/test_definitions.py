@@ -1,0 +1,58 @@
+"""The Dagster code location: graph, checks, schedule and sensor as the ICT group relies on them."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.automation import landing_sensor, nightly_schedule
+from assets.definitions import defs
+from assets.resources import KhlangHome
+from warehouse.contracts import contracts
+
+
+def test_every_asset_has_a_description_owner_and_group():
+    graph = defs.resolve_asset_graph()
+    for key in graph.get_all_asset_keys():
+        node = graph.get(key)
+        assert node.description, key
+        assert node.owners == ["team:ict"], key
+        assert node.group_name in ("landing", "raw", "validated", "marts", "warehouse"), key
+
+
+def test_layers_and_fiscal_year_partitions():
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    for table, c in contracts().items():
+        assert {f"raw/{table}", f"validated/{table}"} <= keys
+        partitioned = graph.get(dg.AssetKey(["validated", table])).partitions_def is not None
+        assert partitioned == (c.period == "fiscal_year")
+    assert {"landing/files", "raw/file_report", "marts/dltv_needs", "marts/coverage", "warehouse/published"} <= keys
+
+
+def test_every_rule_is_an_asset_check_on_its_validated_table():
+    graph = defs.resolve_asset_graph()
+    checks = {(k.asset_key.to_user_string(), k.name) for k in graph.asset_check_keys}
+    for table, c in contracts().items():
+        for rule in [*c.rule_ids, "FMT-01", "FMT-02", "REQ-01"]:
+            assert (f"validated/{table}", rule.replace("-", "_")) in checks
+    assert ("marts/coverage", "COV_01") in checks and ("warehouse/published", "row_accounting") in checks
+
+
+def test_nightly_schedule_runs_at_two_bangkok_time():
+    assert nightly_schedule.cron_schedule == "0 2 * * *"
+    assert nightly_schedule.execution_timezone == "Asia/Bangkok"
+    request = nightly_schedule(dg.build_schedule_context())
+    assert request.tags["dagster/asset_partition_range_start"] == "2560"
+
+
+def test_sensor_requests_a_run_when_files_land_and_not_again(tmp_path):
+    resources = {"khlang": KhlangHome(root=str(tmp_path))}
+    first = landing_sensor(dg.build_sensor_context(resources=resources))
+    assert isinstance(first, dg.SkipReason)
+    (tmp_path / "landing" / "2569").mkdir(parents=True)
+    (tmp_path / "landing" / "2569" / "school.xlsx").write_bytes(b"x")
+    ctx = dg.build_sensor_context(resources=resources)
+    request = landing_sensor(ctx)
+    assert isinstance(request, dg.RunRequest) and request.run_key
+    again = landing_sensor(dg.build_sensor_context(resources=resources, cursor=ctx.cursor))
+    assert isinstance(again, dg.SkipReason)

@@ -1,0 +1,70 @@
+"""The `khlang` command line as staff and schools use it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from pipelines.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _tree(root):
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_ingest_json_reports_every_file_and_totals(fresh_district, monkeypatch, capsys):
+    monkeypatch.setenv("KHLANG_HOME", str(fresh_district.root))
+    assert main(["ingest", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = json.loads((fresh_district.root / "sample" / "expected.json").read_text(encoding="utf-8"))
+    files = {f["file"]: f for f in out["files"]}
+    assert set(files) == set(expected["files"])
+    for name, f in files.items():
+        assert f["rows_in"] == f["valid"] + f["flagged"] + f["quarantined"] + f["superseded"]
+        assert (f["error"] is None) == (expected["files"][name]["error"] is None)
+    for k in ("rows_in", "valid", "flagged", "quarantined", "superseded"):
+        assert out["totals"][k] == sum(f[k] for f in out["files"])
+    assert out["version"] == "v0001" and out["success"]
+
+
+def test_check_passes_a_good_file_fails_a_bad_one_and_writes_nothing(demo_home, expected, monkeypatch, capsys):
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    before = _tree(demo_home.root)
+    good = next(n for n, f in expected["files"].items() if f["table"] == "dltv_equipment" and f["rows_in"] == 1 and f["valid"] == 1)
+    assert main(["check", str(demo_home.landing / good)]) == 0
+    assert "ผ่าน" in capsys.readouterr().out
+    bad = next(n for n, f in expected["files"].items() if f["table"] == "dltv_equipment" and f["quarantined"] > 1)
+    assert main(["check", str(demo_home.landing / bad)]) == 1
+    out = capsys.readouterr().out
+    assert "ไม่ผ่าน" in out and "แถว" in out and "DLTV-01" in out
+    missing = next(n for n, f in expected["files"].items() if f["error"] == "missing_column")
+    assert main(["check", str(demo_home.landing / missing)]) == 1
+    assert "จำนวนห้องเรียน DLTV" in capsys.readouterr().out
+    assert _tree(demo_home.root) == before, "check must not write anything"
+
+
+def test_sql_is_read_only(demo_home, monkeypatch, capsys):
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    assert main(["sql", "SELECT count(*) AS n FROM schools", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["n"] > 250
+    with pytest.raises(Exception, match="read-only"):
+        main(["sql", "DELETE FROM schools"])
+
+
+def test_export_twice_gives_identical_files_without_personal_data(demo_home, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    digests = []
+    for out in (tmp_path / "a", tmp_path / "b"):
+        assert main(["export", "obec", "--survey", "dltv_equipment", "--year", "2569", "--out", str(out)]) == 0
+        digests.append({p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir() if p.suffix in (".csv", ".xlsx")})
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        assert {f["name"]: f["sha256"] for f in manifest["files"]} == digests[-1]
+    assert digests[0] == digests[1] and len(digests[0]) == 2
+    csv = (tmp_path / "a" / "dltv_equipment_2569.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")
+    assert "ผู้ให้ข้อมูล" not in csv.decode("utf-8-sig") and "เบอร์โทรศัพท์" not in csv.decode("utf-8-sig")
+    assert main(["export", "obec", "--survey", "dltv_equipment", "--year", "2551", "--out", str(tmp_path / "c")]) == 2
