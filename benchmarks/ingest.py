@@ -1,19 +1,14 @@
-"""Ingest benchmark: how fast Khlang reads landing files, against plain pandas + openpyxl, and what
-the whole nightly job costs, on the seeded sample district at its real size and 10x larger.
+"""Ingest benchmark: Khlang's parse against plain pandas + openpyxl, and the whole nightly job, on the
+seeded sample district at its real size and 10x larger. Usage (prints a table, and writes it as JSON
+to benchmarks/out/ingest-<timestamp>.json):  .venv/bin/python benchmarks/ingest.py [--sizes 300,3000] [--repeat 1]
 
-Why: `pipelines.parsing.readers` and pyproject.toml claim fastexcel/calamine is ~19x faster than
-openpyxl here, and the office runs the nightly job on a small 2-core server. This script measures
-both instead of repeating them. It is a script, not a test: it prints figures and writes them to
-benchmarks/out/ingest-<timestamp>.json (git-ignored).
-
-For each size the landing files are generated once (not timed) into a fresh temp folder. Each
-measurement then runs in its own fresh interpreter (this script with `--child`), so imports and
-caches of one never help another, and its peak memory is that child's own ru_maxrss. Imports and
-one-off setup (loading contracts, importing GX) are timed apart from the work and reported apart.
-Rows for (a) and (b) are the data rows Khlang finds in the workbooks (the same denominator for
-both); rows for the full job are the sum of `rows_in` in the published file_accounting.
-
-    .venv/bin/python benchmarks/ingest.py [--sizes 300,3000] [--repeat 1]
+Why: pyproject.toml and `pipelines.parsing.readers` claim fastexcel/calamine is ~19x faster than
+openpyxl here, and the office runs the nightly job on a small 2-core server: measure, don't repeat.
+Landing files are generated once per size (not timed) in a fresh temp folder. Each measurement runs
+in a fresh interpreter (this script with `--child`): no import or cache helps another, and its peak
+memory is that child's own ru_maxrss. Imports and one-off setup (contracts, GX) are timed apart.
+Rows for (a) and (b) are the data rows Khlang finds (one denominator for both); rows for the full
+job are the sum of `rows_in` in the published file_accounting.
 """
 
 from __future__ import annotations
@@ -22,15 +17,16 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
+from resource import RUSAGE_SELF, getrusage
 
 OUT = Path(__file__).resolve().parent / "out"
 PACKAGES = ["polars", "fastexcel", "pandas", "openpyxl", "dagster", "great-expectations", "duckdb"]
@@ -44,7 +40,6 @@ def child_parse(root: Path) -> dict:
     from pipelines.config import home
     from pipelines.landing import landing_files
     from warehouse.contracts import contracts
-
     contracts()  # YAML loaded once per process: setup, not parsing
     setup, read_s, read_sheets = time.perf_counter() - t, [0.0], files.read_sheets
 
@@ -64,19 +59,16 @@ def child_parse(root: Path) -> dict:
 
 
 def child_pandas(root: Path) -> dict:
-    """(b) Baseline: pandas + openpyxl, every sheet as text; CSV decoded as Khlang does (UTF-8, cp874).
-    A file that does not open is skipped and listed, as Khlang reports it and goes on."""
+    """(b) Baseline: pandas + openpyxl reading every sheet as text, CSV in Khlang's encodings."""
     t = time.perf_counter()
     import openpyxl  # noqa: F401  (imported here so its import is setup, not reading)
     import pandas as pd
 
-    def read_csv(p: Path) -> dict:
-        for enc in ("utf-8-sig", "cp874"):
-            try:
-                return {"csv": pd.read_csv(p, header=None, dtype=str, encoding=enc)}
-            except UnicodeDecodeError:
-                continue
-        raise ValueError("neither UTF-8 nor cp874")
+    def read_csv(p: Path) -> dict:  # Khlang's order: UTF-8 (with or without BOM), then Thai cp874
+        try:
+            return {"csv": pd.read_csv(p, header=None, dtype=str, encoding="utf-8-sig")}
+        except UnicodeDecodeError:
+            return {"csv": pd.read_csv(p, header=None, dtype=str, encoding="cp874")}
 
     setup, landing = time.perf_counter() - t, root / "landing"
     files = sorted(p for p in landing.rglob("*") if p.is_file()  # same filter as pipelines.landing
@@ -88,7 +80,7 @@ def child_pandas(root: Path) -> dict:
             frames = read_csv(p) if p.suffix.lower() == ".csv" else pd.read_excel(
                 p, sheet_name=None, header=None, engine="openpyxl", dtype=str)
             sheet_rows += sum(len(df) for df in frames.values())
-        except Exception as exc:
+        except Exception as exc:  # does not open (the fake .xlsx): skipped and listed, as Khlang reports it
             failed.append(f"{p.relative_to(landing).as_posix()}: {type(exc).__name__}")
     return {"seconds": time.perf_counter() - t, "setup_s": setup, "files": len(files), "sheet_rows": sheet_rows,
             "failed_files": failed}
@@ -99,12 +91,10 @@ def child_job(root: Path) -> dict:
     GX seconds and step durations read back from the run's Dagster event log."""
     t = time.perf_counter()
     import dagster as dg
-
     import assets.definitions  # noqa: F401
     import expectations.runner  # noqa: F401  (GX: the slow import)
     from pipelines.config import home
     from pipelines.run import instance_for, run_nightly
-
     setup, h = time.perf_counter() - t, home(root)
     t = time.perf_counter()
     summary = run_nightly(h)
@@ -143,11 +133,10 @@ def measure(kind: str, root: Path, repeat: int) -> dict:
 
 def bench(n_schools: int, repeat: int) -> dict:
     from pipelines.sample.district import generate
-
     with tempfile.TemporaryDirectory(prefix=f"khlang-bench-{n_schools}-") as tmp:
         src = Path(tmp) / "src"
         generate(src, n_schools=n_schools)
-        out = {"n_schools": n_schools, "landing_kib": sum(p.stat().st_size for p in (src / "landing").rglob("*")) // 1024}
+        out = {"n_schools": n_schools, "landing_kib": sum(p.stat().st_size for p in src.rglob("landing/**/*")) >> 10}
         for kind in CHILDREN:
             print(f"  {n_schools} schools: {kind} ...", file=sys.stderr, flush=True)
             out[kind] = measure(kind, src, repeat)
@@ -164,28 +153,21 @@ def table(results: list[dict]) -> str:
     lines = [head, "-" * len(head)]
     for r in results:
         a, b = r["parse"], r["pandas"]
-        lines.append(f"{r['n_schools']:>7} {a['rows']:>6} | {a['seconds']:>8.2f} {a['read_s']:>8.2f} {a['rows_per_s']:>7} "
-                     f"{a['peak_mib']:>4.0f} | {b['seconds']:>17.2f} {b['rows_per_s']:>6} {b['peak_mib']:>4.0f} | "
-                     f"{r['speedup']:>7.1f}x")
+        lines.append(f"{r['n_schools']:>7} {a['rows']:>6} | {a['seconds']:>8.2f} {a['read_s']:>8.2f} "
+                     f"{a['rows_per_s']:>7} {a['peak_mib']:>4.0f} | {b['seconds']:>17.2f} {b['rows_per_s']:>6} "
+                     f"{b['peak_mib']:>4.0f} | {r['speedup']:>7.1f}x")
     for r in results:
-        c, groups = r["job"], {}
+        c, groups = r["job"], Counter()
         for step, s in c["steps_s"].items():  # landing, raw, validated, marts, warehouse (= publish)
-            group = step.split("__")[0].replace("raw_rows", "raw")
-            groups[group] = groups.get(group, 0) + s
+            groups[step.split("__")[0].replace("raw_rows", "raw")] += s
         between = c["seconds"] - sum(groups.values())  # in-process executor: steps run one after another
         lines += ["", f"full nightly job, {r['n_schools']} schools: {c['seconds']:.1f} s, {c['rows']} rows_in, "
                   f"{c['rows_per_s']} rows/s, peak {c['peak_mib']:.0f} MiB, success={c['success']}",
                   "  steps: " + " | ".join(f"{g} {v:.1f} s" for g, v in groups.items())
                   + f" | Dagster between steps {between:.1f} s",
-                  f"  GX validation (inside validated) {c['gx_s']:.1f} s = {100 * c['gx_s'] / c['seconds']:.0f}% of the job; "
-                  f"imports before the run (Dagster, GX) {c['setup_s']:.1f} s, not included"]
+                  f"  GX validation (inside validated) {c['gx_s']:.1f} s = {100 * c['gx_s'] / c['seconds']:.0f}% "
+                  f"of the job; imports before the run (Dagster, GX) {c['setup_s']:.1f} s, not included"]
     return "\n".join(lines)
-
-
-def _cpu() -> str:
-    info = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
-    return next((line.split(":", 1)[1].strip() for line in info.splitlines() if line.startswith("model name")),
-                platform.machine())
 
 
 def main() -> None:
@@ -194,17 +176,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "ROOT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.child:  # peak = this child's own RSS; RUSAGE_CHILDREN would count Dagster's `tail -F` helpers
-        result = CHILDREN[args.child[0]](Path(args.child[1]))  # at the size they had when forked
-        peak = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux: KiB
-        print(json.dumps({**result, "peak_mib": peak}, ensure_ascii=False))
-        return
-    started = datetime.now()
+    if args.child:  # peak = this child's own RSS (Linux: KiB); RUSAGE_CHILDREN would count Dagster's
+        result = CHILDREN[args.child[0]](Path(args.child[1]))  # `tail -F` helpers at their size when forked
+        return print(json.dumps({**result, "peak_mib": round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+    started, load = datetime.now(), os.getloadavg()[0]  # other work on the box skews every figure
     results = [bench(int(n), args.repeat) for n in args.sizes.split(",")]
-    machine = {"cpu": _cpu(), "cores": os.cpu_count(), "python": platform.python_version(),
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.machine())
+    machine = {"cpu": cpu, "cores": os.cpu_count(), "load_avg_1m_at_start": load, "python": platform.python_version(),
                "platform": platform.platform(), **{p: version(p) for p in PACKAGES}}
-    text = (f"ingest benchmark {started:%Y-%m-%d %H:%M}, {machine['cpu']}, {machine['cores']} cores, "
-            f"Python {machine['python']}, repeat={args.repeat} (fastest kept)\n\n" + table(results))
+    text = (f"ingest benchmark {started:%Y-%m-%d %H:%M}, {cpu}, {os.cpu_count()} cores, load avg {load:.1f} at start, "
+            f"Python {machine['python']}, repeat={args.repeat} (fastest kept)\n\n{table(results)}")
     print(text)
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / f"ingest-{started:%Y%m%d-%H%M%S}.json"

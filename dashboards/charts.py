@@ -68,7 +68,7 @@ def requests_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=-40)),
+            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=-45, labelOverlap=False)),
             y=alt.Y("sum(units):Q", title=L.C_UNITS, axis=alt.Axis(format=NUM)),
             color=alt.Color(
                 "kind:N", title=L.C_REQUEST_KIND, sort=list(kinds.values()),
@@ -82,7 +82,7 @@ def requests_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("sum(units):Q", title=L.C_UNITS, format=NUM),
             ],
         )
-        .properties(width=max(300, 40 * needs["district"].n_unique()), height=200)
+        .properties(width=max(300, 48 * needs["district"].n_unique()), height=200)
         .facet(alt.Facet("item_th:N", title=None, sort=items, header=alt.Header(labelFontWeight="bold")), columns=2)
     )
     return themed(chart)
@@ -95,8 +95,10 @@ def cost_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(needs.select("district", "item_th", "request_replace", "est_cost_baht"))
         .mark_bar()
         .encode(
-            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("sum(est_cost_baht):Q", title=L.C_EST_COST, axis=alt.Axis(format=NUM, titlePadding=16)),
+            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            # No axis title: Vega under-measures the wide baht labels and draws the title over them;
+            # the page heading names the unit instead.
+            y=alt.Y("sum(est_cost_baht):Q", title=None, axis=alt.Axis(format=NUM)),
             color=alt.Color("item_th:N", title=_item_label(), sort=items,
                             scale=alt.Scale(domain=items, range=ITEM_COLOURS)),
             order=alt.Order("item_th:N"),

@@ -83,7 +83,10 @@ def cast(raw: pl.DataFrame, contract: Contract) -> pl.DataFrame:
         issues.append(_issue("FMT-01", col, p.unreadable.fill_null(False)))
         issues.append(_issue("FMT-02", col, p.ce_year.fill_null(False)))
         if col.required:
-            issues.append(_issue("REQ-01", col, cells.text(pl.col(col.name)).is_null()))
+            blank = cells.text(pl.col(col.name)).is_null()
+            if col.type in ("code", "phone"):  # blank once cleaned, e.g. a code cell holding only `'`
+                blank = blank | p.value.is_null()
+            issues.append(_issue("REQ-01", col, blank))
     public = [c.name for c in contract.public_columns]
     lineage = [c for c in raw.columns if c.startswith("_")]
     return raw.select(

@@ -202,7 +202,8 @@ def cmd_serve(args) -> int:
     )
     streamlit = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(repo / "dashboards" / "app.py"), "--server.address", args.host,
-         "--server.port", str(args.streamlit_port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+         "--server.port", str(args.streamlit_port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--client.toolbarMode", "viewer"],
         cwd=repo, env=env,
     )
     _out(f"Dagster UI:  http://{args.host}:{args.dagster_port}\nDashboards:  http://{args.host}:{args.streamlit_port}\n(Ctrl+C to stop)")
@@ -250,7 +251,7 @@ def cmd_demo(args) -> int:
   warehouse (DuckDB):  {h.duckdb_path}
       duckdb {h.duckdb_path} -readonly     or     khlang sql "SELECT * FROM dltv_needs"
   quarantine:          khlang sql "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine"
-  GX Data Docs:        {h.root / 'gx' / 'gx' / 'uncommitted' / 'data_docs' / 'local_site' / 'index.html'}
+  GX Data Docs:        {h.data_docs}
   OBEC export {latest}:    {out}
   UIs:                 khlang serve   (Dagster http://127.0.0.1:3000, dashboards http://127.0.0.1:8501)
                        or: python3 dev.py serve

@@ -16,8 +16,12 @@ from pipelines.config import Home
 
 DAGSTER_YAML = """\
 # Written by Khlang. Local SQLite storage under this folder; no telemetry (no internet here).
+# One run at a time: the sensor, the schedule and a steward's re-run all write the same lake.
 telemetry:
   enabled: false
+concurrency:
+  runs:
+    max_concurrent_runs: 1
 """
 
 

@@ -27,8 +27,7 @@ if cov.height:
     c = cov.row(0, named=True)
     top[2].metric(
         L.M_COVERAGE, fmt.percent(c["coverage_pct"]), border=True,
-        delta=f"{L.FY_SHORT} {year}: "
-        + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"])),
+        delta=L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"])),
         delta_color="off", delta_arrow="off",
     )
 else:

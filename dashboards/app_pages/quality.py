@@ -117,7 +117,7 @@ with quarantined:
 with not_submitted:
     for c in data.coverage(period).iter_rows(named=True):
         st.markdown(
-            f"**{c['rule_id']}** {c['survey_th'] or L.table(c['survey'])}: "
+            f"**{c['rule_id']}** {c['survey_th'] or L.table(c['survey'])}: {L.SUBMITTED} "
             + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"]))
             + f" ({fmt.percent(c['coverage_pct'])})"
         )

@@ -268,9 +268,9 @@ def published_home(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def home(demo_home) -> config.Home:
+def home(published_home) -> config.Home:
     """The data root every dashboard test reads. To test on the pipeline's demo district: `demo_home`."""
-    root = demo_home
+    root = published_home
     return root if isinstance(root, config.Home) else config.home(root)
 
 

@@ -142,7 +142,8 @@ def test_overview_in_chromium_shows_thai_and_the_chart(server, tmp_path):
                 page.goto(f"{server}/{path}", wait_until="domcontentloaded")
                 page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
                 page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
-                page.wait_for_timeout(500)
+                page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+                page.wait_for_timeout(1500)
                 assert page.locator('[data-testid="stException"]').count() == 0
                 page.screenshot(path=str(tmp_path / f"{path}.png"), full_page=True)
         finally:
