@@ -18,16 +18,9 @@ import polars as pl
 
 from pipelines.config import Home
 from pipelines.parsing.readers import SUPPORTED
+from warehouse.publish import sha256_file
 
 LEDGER_SCHEMA = {"path": pl.String, "sha256": pl.String, "arrival_seq": pl.Int64, "first_seen": pl.String}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def landing_files(home: Home) -> list[Path]:
@@ -62,7 +55,7 @@ def inventory(home: Home) -> pl.DataFrame:
             "path": p.relative_to(home.landing).as_posix(),
             "size": p.stat().st_size,
             "mtime_ns": p.stat().st_mtime_ns,
-            "sha256": _sha256(p),
+            "sha256": sha256_file(p),
             "supported": p.suffix.lower() in SUPPORTED,
         }
         for p in files

@@ -12,7 +12,7 @@ import polars as pl
 
 from pipelines.config import Home
 from warehouse import lake
-from warehouse.contracts import Contract, all_rules, contracts, lists
+from warehouse.contracts import Contract, all_rules, contracts, lists, parse_rules
 
 LINEAGE = {
     "_source_file": "source_file",
@@ -161,7 +161,7 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
 def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     per_table = []
     for c in contracts().values():
-        rule_list = ", ".join(f"'{r}'" for r in ["FMT-01", "FMT-02", "REQ-01", *c.rule_ids])
+        rule_list = ", ".join(f"'{r}'" for r in [*parse_rules(), *c.rule_ids])
         per_table.append(
             f"""
             SELECT '{c.table}' AS table_name, p.period, r.rule_id,

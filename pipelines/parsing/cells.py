@@ -107,9 +107,13 @@ def _be_year(y: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return be, ce.fill_null(False)
 
 
+BE_PREFIX = r"^(?:พ\.\s*ศ\.?|ปีงบประมาณ|ปี)\s*"
+
+
 def be_year(raw: pl.Expr) -> Parsed:
+    """A year as written: `2569`, `๒๕๖๙`, `69`, `พ.ศ. 2569`; a CE year is converted and warned."""
     present = text(raw).is_not_null()
-    n = integer(raw).value
+    n = integer(text(raw).str.replace(BE_PREFIX, "")).value
     be, ce = _be_year(n)
     plausible = be.is_between(*PLAUSIBLE_BE_YEARS)
     value = pl.when(plausible).then(be).otherwise(None).cast(pl.Int32)
@@ -164,9 +168,3 @@ def boolean(raw: pl.Expr) -> Parsed:
     s = text(raw).str.to_lowercase()
     value = pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
     return Parsed(value, s.is_not_null() & value.is_null(), pl.lit(False))
-
-
-def header_key(raw: pl.Expr) -> pl.Expr:
-    """Header text reduced for alias matching (see parsing.headers.key for the Python twin)."""
-    s = text(raw).str.to_lowercase().str.replace_all(r"[\s\-_:/().*,]+", "")
-    return s

@@ -18,14 +18,14 @@ from warehouse.contracts import Column, Contract
 
 HEADER_SCAN_ROWS = 30
 MIN_MATCHED = 3  # fewer matched columns than this is not a header of that table
-COUNT_PREFIX = "จำนวน"
+COUNT_PREFIX = unicodedata.normalize("NFKC", "จำนวน")  # compared after NFKC, like every key
 _DROP = re.compile(r"[\s\u200b\u200c\u200d\ufeff\u00a0\-_:/().*,]+")
 
 
 def key(label: object) -> str:
     if label is None:
         return ""
-    s = unicodedata.normalize("NFC", str(label)).lower()
+    s = unicodedata.normalize("NFKC", str(label)).lower()  # NFKC: nikhahit + sara aa == sara am
     s = _DROP.sub("", s)
     if s.startswith(COUNT_PREFIX) and len(s) > len(COUNT_PREFIX):
         s = s[len(COUNT_PREFIX) :]

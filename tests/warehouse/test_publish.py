@@ -32,13 +32,21 @@ def test_a_reader_keeps_its_version_while_a_new_one_is_published(tmp_path):
         fresh.close()
 
 
-def test_a_failed_publish_leaves_the_published_version_untouched(tmp_path):
+def test_a_failed_publish_leaves_the_published_version_untouched(tmp_path, monkeypatch):
     h = home(tmp_path)
     publish(h, _tables(3))
     before = h.duckdb_path.read_bytes()
-    bad = {"a": pl.DataFrame({"x": [1]}), "bad name; DROP": pl.DataFrame({"z": [1]})}
-    with pytest.raises(duckdb.Error):
-        publish(h, bad)
+    import warehouse.publish as wp
+
+    real_build = wp._build_duckdb
+
+    def crash_halfway(target, snapshot, tables, info):
+        real_build(target, snapshot, dict(list(tables.items())[:1]), info)  # some tables written...
+        raise OSError("No space left on device (simulated)")  # ...then the machine fails
+
+    monkeypatch.setattr(wp, "_build_duckdb", crash_halfway)
+    with pytest.raises(OSError):
+        publish(h, _tables(5))
     assert h.duckdb_path.read_bytes() == before
     assert current_version(h) == "v0001"
     assert not list(h.warehouse.glob("*.tmp")) and not list(h.versions.glob(".*"))
