@@ -151,8 +151,9 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
             else:
                 target.unlink(missing_ok=True)  # the year has no rows any more: nothing stale remains
         periods = sorted({str(p) for p in rows.get_column("_period").drop_nulls().to_list()}) or keys
+        # The latest GX run of this table (its `periods` column says which years it covered).
         lake.write(_expectation_frame(contract, checked.validation, periods),
-                   lake.path(home, "checks", "expectations", f"{contract.table}-{keys[0]}-{keys[-1]}"))
+                   lake.path(home, "checks", "expectations", contract.table))
         tally = rows.get_column("_outcome").value_counts()
         by_outcome = dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list()))
         yield dg.MaterializeResult(

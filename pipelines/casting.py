@@ -10,7 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from pipelines.parsing import cells
-from pipelines.parsing.headers import key
+from pipelines.parsing.headers import key, key_expr
 from warehouse.contracts import Column, Contract, lists
 
 ISSUE = pl.Struct({"rule_id": pl.String, "column": pl.String, "value": pl.String})
@@ -34,8 +34,7 @@ def _enum(raw: pl.Expr, list_name: str) -> pl.Expr:
         for label in (item.key, item.th, item.en, *item.aliases):
             mapping.setdefault(key(label), item.key)
     written = cells.text(raw)
-    k = written.map_elements(key, return_dtype=pl.String)  # header-key normalisation, distinct values only
-    return k.replace_strict(mapping, default=written, return_dtype=pl.String)
+    return key_expr(written).replace_strict(mapping, default=written, return_dtype=pl.String)
 
 
 def parse_column(col: Column) -> cells.Parsed:

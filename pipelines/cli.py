@@ -241,8 +241,9 @@ def cmd_demo(args) -> int:
         return 2
     _print_accounting(h, summary)
     from warehouse.export import export_obec
+    from warehouse.publish import read_snapshot
 
-    latest = max(int(y) for y in __import__("polars").read_parquet(h.versions / summary.version / "dltv_equipment.parquet").get_column("fiscal_year").to_list())
+    latest = int(read_snapshot(h, "dltv_equipment").get_column("fiscal_year").max())
     out = h.exports / f"obec_dltv_equipment_{latest}"
     export_obec(h, "dltv_equipment", latest, out)
     _out(

@@ -13,6 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import polars as pl
+
 from pipelines.parsing.readers import Sheet
 from warehouse.contracts import Column, Contract
 
@@ -30,6 +32,14 @@ def key(label: object) -> str:
     if s.startswith(COUNT_PREFIX) and len(s) > len(COUNT_PREFIX):
         s = s[len(COUNT_PREFIX) :]
     return s
+
+
+def key_expr(labels: pl.Expr) -> pl.Expr:
+    """`key` as a Polars expression, for values (coded lists) rather than headers."""
+    s = labels.cast(pl.String).str.normalize("NFKC").str.to_lowercase().str.replace_all(_DROP.pattern, "")
+    return pl.when(s.str.starts_with(COUNT_PREFIX) & (s.str.len_chars() > len(COUNT_PREFIX))).then(
+        s.str.slice(len(COUNT_PREFIX))
+    ).otherwise(s)
 
 
 def _names(*labels: str) -> set[str]:

@@ -302,3 +302,19 @@ def test_no_header(rows):
 def test_the_table_is_recognised_by_its_headers(header, table):
     rows = [header, *equipment_two_row_header()[1:]] if table == "dltv_equipment" else [header]
     assert find_header(sheet(rows), KNOWN).contract.table == table
+
+
+# --- key_expr: the Polars twin used for coded values ---------------------------------------------------
+
+
+def test_key_expr_agrees_with_key_on_every_alias_of_every_contract():
+    import polars as pl
+
+    from pipelines.parsing.headers import key_expr
+    from warehouse.contracts import contracts, lists
+
+    labels = [" จํานวน ห้องเรียน\nDLTV ", "Extra  Large", "หัว\u200bLNB", "ใหญ่ พิเศษ"]
+    labels += [a for c in contracts().values() for col in c.columns for a in (col.th, col.en, *col.aliases)]
+    labels += [a for items in lists().values() for i in items for a in (i.key, i.th, i.en, *i.aliases)]
+    got = pl.select(key_expr(pl.Series(labels))).to_series().to_list()
+    assert got == [key(label) for label in labels]
