@@ -171,7 +171,7 @@ def table(results: list[dict]) -> str:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description="Khlang parse vs pandas + openpyxl, and the whole nightly job.")
     ap.add_argument("--sizes", default="300,3000", help="district sizes (n_schools), comma-separated")
     ap.add_argument("--repeat", type=int, default=1, help="runs per measurement; the fastest is kept")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "ROOT"), help=argparse.SUPPRESS)

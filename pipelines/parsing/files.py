@@ -12,13 +12,13 @@ from pathlib import Path
 
 import polars as pl
 
-from pipelines.parsing import cells
 from pipelines.parsing.errors import FileProblem
 from pipelines.parsing.headers import HeaderMatch, find_header
 from pipelines.parsing.readers import Sheet, read_sheets
 from warehouse.contracts import Contract, contracts
 
-NOTES_PREFIXES = ("หมายเหตุ", "note", "notes", "*หมายเหตุ")
+NOTES_ROW = r"^[\s*\-•#]*(หมายเหตุ|note)"  # the row's first non-empty text, lower-cased
+VISIBLE = r"[^\s\u00a0\u200b\u200c\u200d\ufeff\u2060]"  # a cell with anything but blanks
 LINEAGE = ["_sheet", "_row"]
 
 
@@ -33,10 +33,9 @@ class ParsedFile:
 def _data_rows(sheet: Sheet, match: HeaderMatch) -> pl.DataFrame:
     """Rows below the header, up to the notes row, without blank rows; values as raw text."""
     body = sheet.cells.with_row_index("_i").slice(match.data_start)
-    first_cell = pl.coalesce([cells.text(pl.col(c)) for c in sheet.cells.columns])
-    is_note = first_cell.str.to_lowercase().str.starts_with(NOTES_PREFIXES[0])
-    for p in NOTES_PREFIXES[1:]:
-        is_note = is_note | first_cell.str.to_lowercase().str.starts_with(p)
+    # One pass per sheet: a row's cells joined, so its first text decides whether it is the notes row.
+    row_text = pl.concat_str(sheet.cells.columns, separator=" ", ignore_nulls=True)
+    is_note = row_text.str.to_lowercase().str.contains(NOTES_ROW)
     body = body.with_columns(_note=is_note.fill_null(False).cum_max())
     selected = [
         (pl.col(f"c{match.columns[c.name]}") if c.name in match.columns else pl.lit(None, pl.String)).alias(c.name)
@@ -48,7 +47,7 @@ def _data_rows(sheet: Sheet, match: HeaderMatch) -> pl.DataFrame:
         *selected,
     )
     mapped = [c for c in match.contract.column_names if c in match.columns]
-    any_value = pl.any_horizontal([cells.text(pl.col(c)).is_not_null() for c in mapped])
+    any_value = pl.any_horizontal([pl.col(c).str.contains(VISIBLE) for c in mapped]).fill_null(False)
     return rows.filter(any_value)
 
 
