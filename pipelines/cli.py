@@ -62,7 +62,7 @@ def _print_accounting(h: Home, summary) -> None:
         if f["error"]:
             e = f["error"]
             where = ", ".join(x for x in (e["sheet"] and f"ชีต {e['sheet']}", e["row"] and f"แถว {e['row']}", e["column"] and f"คอลัมน์ {e['column']}") if x)
-            _out(f"{'':<{width}}  ! {e['th']} ({where})")
+            _out(f"{'':<{width}}  ! {e['th']}" + (f" ({where})" if where else ""))
             _out(f"{'':<{width}}    {e['en']}")
     totals = {k: sum(f[k] for f in files) for k in OUTCOME_COLUMNS}
     _out(
@@ -246,16 +246,16 @@ def cmd_demo(args) -> int:
     latest = int(read_snapshot(h, "dltv_equipment").get_column("fiscal_year").max())
     out = h.exports / f"obec_dltv_equipment_{latest}"
     export_obec(h, "dltv_equipment", latest, out)
+    khlang = Path(sys.argv[0]) if Path(sys.argv[0]).name == "khlang" else "khlang"
     _out(
         f"""
 ผลลัพธ์ / results
   warehouse (DuckDB):  {h.duckdb_path}
-      duckdb {h.duckdb_path} -readonly     or     khlang sql "SELECT * FROM dltv_needs"
-  quarantine:          khlang sql "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine"
+      {khlang} sql "SELECT * FROM dltv_needs"      (or the DuckDB CLI: duckdb {h.duckdb_path} -readonly)
+  quarantine:          {khlang} sql "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine"
   GX Data Docs:        {h.data_docs}
   OBEC export {latest}:    {out}
-  UIs:                 khlang serve   (Dagster http://127.0.0.1:3000, dashboards http://127.0.0.1:8501)
-                       or: python3 dev.py serve
+  UIs:                 python3 dev.py serve   (Dagster http://127.0.0.1:3000, dashboards http://127.0.0.1:8501)
 """
     )
     return 0 if summary.success else 2
