@@ -42,7 +42,14 @@ def published_warehouse(context: dg.AssetExecutionContext, khlang: KhlangHome):
         pl.col("rows_in") != pl.col("valid") + pl.col("flagged") + pl.col("quarantined") + pl.col("superseded")
     )
     if unbalanced.height:
-        # Never publish a version that loses rows: the previous version stays published.
+        # Never publish a version that loses rows: the check says which files, the previous version
+        # stays published, and the run fails.
+        yield dg.AssetCheckResult(
+            check_name="row_accounting",
+            passed=False,
+            severity=dg.AssetCheckSeverity.ERROR,
+            metadata={"unbalanced": md_table(unbalanced)},
+        )
         raise dg.Failure(
             description="row accounting does not balance; nothing published",
             metadata={"unbalanced": md_table(unbalanced)},

@@ -56,3 +56,29 @@ def test_a_crashing_run_keeps_the_published_version(demo_home, tmp_path, monkeyp
     assert not result.success
     assert h.duckdb_path.read_bytes() == before
     assert result.version == "v0001"
+
+
+def test_unbalanced_row_accounting_fails_its_check_and_publishes_nothing(demo_home, tmp_path, monkeypatch):
+    h = demo_home.__class__(tmp_path / "root")
+    shutil.copytree(demo_home.root, h.root)
+    before = h.duckdb_path.read_bytes()
+
+    import polars as pl
+
+    import warehouse.views as views
+
+    real = views.published_base_tables
+
+    def lose_a_row(con):
+        tables = real(con)
+        acc = tables["file_accounting"]
+        tables["file_accounting"] = acc.with_columns(
+            valid=pl.when(pl.int_range(pl.len()) == 0).then(pl.col("valid") - 1).otherwise(pl.col("valid"))
+        )
+        return tables
+
+    monkeypatch.setattr(views, "published_base_tables", lose_a_row)
+    result = run_nightly(h)
+    assert not result.success
+    assert "warehouse/published:row_accounting" in result.failed_checks
+    assert h.duckdb_path.read_bytes() == before
