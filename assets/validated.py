@@ -15,12 +15,10 @@ from assets.partitions import fiscal_year_of, fiscal_years, today
 from assets.raw import raw_key
 from assets.resources import KhlangHome
 from pipelines.casting import cast
-from pipelines.outcomes import OUTCOMES, rule_counts
+from pipelines.outcomes import CURRENT, OUTCOMES, rule_counts
 from pipelines.validate import check_rows, empty_rows
 from warehouse import lake
 from warehouse.contracts import Contract, contracts, parse_rules
-
-GOOD = ["valid", "flagged"]
 
 
 def validated_key(table: str) -> dg.AssetKey:
@@ -52,7 +50,7 @@ def current_rows(home, table: str) -> pl.DataFrame:
     """The valid and flagged rows of a validated table (all partitions)."""
     if not lake.exists(home, "validated", table):
         return empty_rows(contracts()[table])
-    return lake.read_all(home, "validated", table).filter(pl.col("_outcome").is_in(GOOD))
+    return lake.read_all(home, "validated", table).filter(pl.col("_outcome").is_in(CURRENT))
 
 
 def _check_results(contract: Contract, rows: pl.DataFrame, validation) -> list[dg.AssetCheckResult]:

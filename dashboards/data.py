@@ -194,9 +194,8 @@ def missing_submissions(period: int) -> pl.DataFrame:
 
 
 def data_docs_path(home: config.Home) -> Path | None:
-    """The GX Data Docs index, wherever the GX file context put its `uncommitted/` folder."""
-    candidates = (home.gx / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html", home.data_docs)
-    return next((p for p in candidates if p.exists()), None)
+    """The GX Data Docs index, once a run has built it."""
+    return home.data_docs if home.data_docs.exists() else None
 
 
 def csv_bytes(df: pl.DataFrame) -> bytes:

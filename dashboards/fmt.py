@@ -10,8 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from dashboards.labels import BAHT, MONTHS_ABBR, TIME_SUFFIX
 from pipelines.config import TIMEZONE
-
-BE_OFFSET = 543
+from pipelines.parsing.cells import BE_OFFSET
 
 
 def _bangkok():

@@ -26,6 +26,7 @@ from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.suites import build_suite
+from pipelines.config import DATA_DOCS_INDEX
 from warehouse.contracts import Contract
 
 ROW_ID = "_row_id"
@@ -132,7 +133,7 @@ def validate(
         run = checkpoint.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params)
         result = next(iter(run.run_results.values()))
         _prune(project_root)
-        docs = project_root / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        docs = project_root / DATA_DOCS_INDEX
     rows, outcomes = [], []
     for r in result.results:
         cfg = r.expectation_config

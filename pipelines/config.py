@@ -12,6 +12,8 @@ from pathlib import Path
 
 TIMEZONE = "Asia/Bangkok"
 ENV_HOME = "KHLANG_HOME"
+# Where GX's file context (created under the data root) writes its Data Docs site.
+DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Home:
 
     @property
     def data_docs(self) -> Path:
-        return self.gx / "uncommitted" / "data_docs" / "local_site" / "index.html"
+        return self.root / DATA_DOCS_INDEX
 
     @property
     def dagster_home(self) -> Path:

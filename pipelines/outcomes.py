@@ -15,6 +15,7 @@ import polars as pl
 from warehouse.contracts import Contract, parse_rules
 
 OUTCOMES = ("valid", "flagged", "quarantined", "superseded")
+CURRENT = ("valid", "flagged")  # the rows a validated table holds; superseded ones are history
 ISSUE = pl.Struct({"rule_id": pl.String, "severity": pl.String, "th": pl.String, "en": pl.String})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 

@@ -22,10 +22,11 @@ import polars as pl
 import xlsxwriter
 
 from pipelines.config import TIMEZONE, Home
+from pipelines.outcomes import CURRENT
+from pipelines.parsing.cells import BE_OFFSET
 from warehouse.contracts import Contract, contracts, lists
 from warehouse.publish import current_version, read_snapshot, sha256_file
 
-VALIDATED = ("valid", "flagged")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
 
 
@@ -66,7 +67,7 @@ def formatted(rows: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     for col in contract.public_columns:
         c = pl.col(col.name)
         if col.type == "date":
-            c = pl.format("{}/{}", c.dt.strftime("%d/%m"), c.dt.year() + 543)
+            c = pl.format("{}/{}", c.dt.strftime("%d/%m"), c.dt.year() + BE_OFFSET)
         elif col.type == "bool":
             c = pl.when(c).then(pl.lit("ใช่")).when(c.not_()).then(pl.lit("ไม่ใช่"))
         elif col.type == "enum" and col.list:
@@ -141,7 +142,7 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         return read_snapshot(home, table, version)
 
     period = int(period)  # the CLI may pass "2569"
-    rows = snap(survey).filter(pl.col(pcol) == period, pl.col("outcome").is_in(VALIDATED))
+    rows = snap(survey).filter(pl.col(pcol) == period, pl.col("outcome").is_in(CURRENT))
     rows = rows.sort(list(contract.key), maintain_order=True)
     if rows.is_empty():
         raise ExportError(

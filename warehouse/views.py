@@ -11,6 +11,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import Home
+from pipelines.outcomes import CURRENT
 from warehouse import lake
 from warehouse.contracts import Contract, all_rules, contracts, lists, parse_rules
 
@@ -47,7 +48,7 @@ def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
     ordered = ", ".join(c.column_names + list(c.computed) + public)
     con.execute(
         f"CREATE OR REPLACE VIEW {c.table} AS SELECT {ordered} FROM _rows_{c.table} "
-        f"WHERE outcome IN ('valid', 'flagged') ORDER BY {', '.join(c.key)}"
+        f"WHERE outcome IN {CURRENT} ORDER BY {', '.join(c.key)}"
     )
     con.execute(
         f"CREATE OR REPLACE VIEW {c.table}_history AS SELECT {ordered}, superseded_by FROM _rows_{c.table} "

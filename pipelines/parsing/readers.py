@@ -1,7 +1,8 @@
 """Read any landing file into sheets of raw text cells, keeping the position of every cell.
 
-xlsx through fastexcel (calamine): about 10x faster than openpyxl on these workbooks (benchmarks/ingest). `header_row=None, skip_rows=0`
-keeps leading empty rows, so row i of a sheet is Excel row i+1 and errors can name the real row.
+xlsx through fastexcel (calamine): about 10x faster than openpyxl on these workbooks
+(benchmarks/ingest). `header_row=None, skip_rows=0` keeps leading empty rows, so row i of a sheet is
+Excel row i+1 and errors can name the real row.
 CSV in UTF-8, UTF-8 with BOM, or Thai Windows encoding (cp874, a superset of TIS-620).
 """
 

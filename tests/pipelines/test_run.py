@@ -101,3 +101,14 @@ def test_marts_have_needs_with_cost_from_latest_prices(demo_home):
     assert (joined["est_cost_baht"] - joined["request_replace"] * joined["unit_price_baht_p"]).abs().max() < 1e-6
     total_replace = query(demo_home, "SELECT sum(request_replace) FROM dltv_equipment_items WHERE fiscal_year = 2569").item()
     assert needs.get_column("request_replace").sum() == total_replace
+
+
+def test_the_run_builds_gx_data_docs_for_every_suite(demo_home):
+    from warehouse.contracts import contracts
+
+    index = demo_home.data_docs
+    assert index.exists()
+    site = index.parent
+    for table in contracts():
+        assert (site / "expectations" / f"{table}.html").exists(), table
+        assert list((site / "validations" / table).rglob("*.html")), table
