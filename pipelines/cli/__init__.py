@@ -1,0 +1,66 @@
+"""`khlang`: the command line of the ICT group (กลุ่ม ICT) and of analysts.
+
+    khlang demo                      generate the sample district into a fresh data root and run everything
+    khlang ingest [--json]           the nightly job: every file under $KHLANG_HOME/landing/
+    khlang check FILE                a school's pre-submission check (writes nothing; exit 1 if a row fails)
+    khlang export obec --survey dltv_equipment --year 2569 --out DIR
+    khlang sql "SELECT ..."          read-only SQL over the published warehouse
+    khlang serve                     Dagster UI and Streamlit dashboards on localhost
+    khlang suites                    regenerate expectations/suites/*.json from the contracts
+
+Heavy libraries (Dagster, GX) are imported inside the command that needs them, so `khlang sql` is quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from pipelines.cli import check, demo, export, ingest, serve, sql, suites
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="khlang", description="Khlang คลังข้อมูล สพท. — data root: $KHLANG_HOME (default ./data)")
+    sub = p.add_subparsers(dest="command", required=True)
+    d = sub.add_parser("demo", help="generate the sample district into a fresh data root and run everything")
+    d.add_argument("--seed", type=int, default=2569)
+    d.add_argument("--schools", type=int, default=300)
+    d.add_argument("--force", action="store_true", help="wipe a non-empty data root not made by demo")
+    d.set_defaults(func=demo.cmd_demo)
+    i = sub.add_parser("ingest", help="run the nightly job over every file under $KHLANG_HOME/landing/")
+    i.add_argument("--json", action="store_true", help="per-file accounting and totals as JSON")
+    i.set_defaults(func=ingest.cmd_ingest)
+    c = sub.add_parser("check", help="pre-submission check of one file: row-level Thai messages, writes nothing")
+    c.add_argument("file")
+    c.set_defaults(func=check.cmd_check)
+    e = sub.add_parser("export", help="OBEC export")
+    e_sub = e.add_subparsers(dest="target", required=True)
+    o = e_sub.add_parser("obec", help="validated rows of one survey and period, CSV + XLSX + manifest.json")
+    o.add_argument("--survey", required=True)
+    o.add_argument("--year", required=True, help="BE fiscal year, e.g. 2569")
+    o.add_argument("--out", required=True)
+    o.add_argument("--version", help="re-cut from an earlier warehouse version (default: current)")
+    o.set_defaults(func=export.cmd_export)
+    s = sub.add_parser("sql", help="read-only SQL over the published warehouse")
+    s.add_argument("query")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    s.add_argument("--limit", type=int, default=50, help="rows shown in table format")
+    s.set_defaults(func=sql.cmd_sql)
+    v = sub.add_parser("serve", help="Dagster UI and Streamlit dashboards on localhost")
+    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--dagster-port", type=int, default=3000)
+    v.add_argument("--streamlit-port", type=int, default=8501)
+    v.set_defaults(func=serve.cmd_serve)
+    g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
+    g.set_defaults(func=suites.cmd_suites)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
