@@ -24,7 +24,8 @@ THAI_MONTHS = {
 PLAUSIBLE_BE_YEARS = (2560, 2575)
 BE_OFFSET = 543
 EXCEL_EPOCH = "1899-12-30"
-EXCEL_SERIAL_RANGE = (36526, 73051)  # 2000-01-01 .. 2099-12-31
+EXCEL_SERIAL_RANGE = (36526, 2958465)  # 2000-01-01 .. 9999-12-31 (plausibility decides after BE is read)
+BE_CELL_MIN = 2400  # a stored date year from here on is a BE year typed into a date cell
 TRUE_WORDS = ["ใช่", "มี", "ใช้", "✓", "✔", "/", "y", "yes", "true", "1", "x"]
 FALSE_WORDS = ["ไม่ใช่", "ไม่มี", "ไม่ใช้", "n", "no", "false", "0", "-", "✗"]
 
@@ -125,20 +126,37 @@ def _month_number(name: pl.Expr) -> pl.Expr:
     return key.replace_strict(THAI_MONTHS, default=None, return_dtype=pl.Int32)
 
 
+def _to_date(y_ce: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
+    """A CE (year, month, day) to a date; a day that does not exist (31/02, 29/02/2568) is null."""
+    return pl.format(
+        "{}-{}-{}", y_ce.cast(pl.String).str.zfill(4), m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2)
+    ).str.to_date("%Y-%m-%d", strict=False)
+
+
 def date(raw: pl.Expr) -> Parsed:
     """Excel serials and date cells, dd/mm/yyyy (day first), yyyy-mm-dd, `15 ม.ค. 2569`, `15 มกราคม 69`.
 
     Years may be BE (the norm), 2-digit BE, or CE: a CE year in text is converted and warned (FMT-02);
     a real Excel date cell (calamine gives `YYYY-MM-DD HH:MM:SS`) is a true date and is not warned.
+    A date cell (or a serial number) whose year is BE_CELL_MIN or later holds a BE year typed into a
+    date-formatted cell (`29/8/2569` stored as the year 2569): it is read as that BE date, not warned.
     """
     s = digits(raw)
     present = s.is_not_null()
-    cell_dt = s.str.extract(r"^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$", 1)
-    serial = s.str.extract(r"^(\d{5})(?:\.0+)?$", 1).cast(pl.Int64, strict=False)
+    cell = s.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$")
+    is_cell = cell.struct["y"].is_not_null()
+    serial = s.str.extract(r"^(\d{5,7})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
     serial_ok = serial.is_between(*EXCEL_SERIAL_RANGE)
+    serial_date = pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=pl.when(serial_ok).then(serial))
     dmy = s.str.extract_groups(r"^(?<d>\d{1,2})\s*[/.\-]\s*(?<m>\d{1,2})\s*[/.\-]\s*(?<y>\d{2,4})$")
     ymd = s.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})$")
     thai = s.str.extract_groups(r"^(?<d>\d{1,2})\s*(?<mn>[ก-๛.]+(?:\s*[ก-๛.]+)*?)\s*(?<y>\d{2,4})$")
+    # A stored date (date cell or serial): its year as stored, month and day.
+    stored_y = pl.coalesce(cell.struct["y"].cast(pl.Int32, strict=False), serial_date.dt.year().cast(pl.Int32))
+    stored_m = pl.coalesce(cell.struct["m"].cast(pl.Int32, strict=False), serial_date.dt.month().cast(pl.Int32))
+    stored_d = pl.coalesce(cell.struct["d"].cast(pl.Int32, strict=False), serial_date.dt.day().cast(pl.Int32))
+    stored_ce = pl.when(stored_y >= BE_CELL_MIN).then(stored_y - BE_OFFSET).otherwise(stored_y)
+    # A date written as text.
     d = pl.coalesce(dmy.struct["d"], ymd.struct["d"], thai.struct["d"]).cast(pl.Int32, strict=False)
     m = pl.coalesce(
         dmy.struct["m"].cast(pl.Int32, strict=False),
@@ -147,20 +165,15 @@ def date(raw: pl.Expr) -> Parsed:
     )
     y_written = pl.coalesce(dmy.struct["y"], ymd.struct["y"], thai.struct["y"]).cast(pl.Int32, strict=False)
     y_be, ce = _be_year(y_written)
-    y_ce = y_be - BE_OFFSET
-    from_text = pl.format(
-        "{}-{}-{}", y_ce.cast(pl.String), m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2)
-    ).str.to_date("%Y-%m-%d", strict=False)
+    stored = is_cell | serial_ok.fill_null(False)
     value = (
-        pl.when(cell_dt.is_not_null())
-        .then(cell_dt.str.to_date("%Y-%m-%d", strict=False))
-        .when(serial_ok)
-        .then(pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=serial))
-        .otherwise(from_text)
+        pl.when(stored)
+        .then(_to_date(stored_ce, stored_m, stored_d))
+        .otherwise(_to_date(y_be - BE_OFFSET, m, d))
     )
     plausible = (value.dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
     value = pl.when(plausible).then(value).otherwise(None)
-    warned = cell_dt.is_null() & serial_ok.not_().fill_null(True) & ce.fill_null(False) & value.is_not_null()
+    warned = stored.not_() & ce.fill_null(False) & value.is_not_null()
     return Parsed(value, present & value.is_null(), warned)
 
 

@@ -1,4 +1,4 @@
-"""cast: raw text rows -> contract types, with every cell problem as FMT-01, FMT-02 or REQ-01.
+"""cast: raw text rows -> contract types, with every cell problem as FMT-01..04 or REQ-01.
 
 Each case is one quirk written into an otherwise clean row. All cases of a table are cast together as
 one frame (as a real file is), each case identified by a `_case` lineage column, then asserted alone.
@@ -111,6 +111,32 @@ CASES = [
          [("FMT-02", "survey_date", "15/01/2026")], "date-ce-converted-fmt02"),
     case("dltv_equipment", {"survey_date": "31/02/2569"}, {"survey_date": None},
          [("FMT-01", "survey_date", "31/02/2569")], "date-invalid-fmt01"),
+    case("dltv_equipment", {"survey_date": "2569-08-29 00:00:00"}, {"survey_date": dt.date(2026, 8, 29)}, [],
+         "date-cell-holding-a-be-year-is-that-be-date"),
+    case("dltv_equipment", {"survey_date": "244590"}, {"survey_date": dt.date(2026, 8, 29)}, [],
+         "date-serial-of-a-be-year-is-that-be-date"),
+    case("dltv_equipment", {"survey_date": "2568-02-29 00:00:00"}, {"survey_date": None},
+         [("FMT-01", "survey_date", "2568-02-29 00:00:00")], "date-cell-be-leap-day-that-did-not-exist-fmt01"),
+    # formula errors: FMT-03 alone, never FMT-01 or REQ-01, and the typed value is unknown (null)
+    case("dltv_equipment", {"tv_total": "#REF!"}, {"tv_total": None}, [("FMT-03", "tv_total", "#REF!")],
+         "formula-error-in-required-int"),
+    case("dltv_equipment", {"school_code": "#N/A"}, {"school_code": None}, [("FMT-03", "school_code", "#N/A")],
+         "formula-error-in-required-code"),
+    case("dltv_equipment", {"survey_date": " #VALUE! "}, {"survey_date": None},
+         [("FMT-03", "survey_date", "#VALUE!")], "formula-error-in-date-with-spaces"),
+    case("dltv_equipment", {"school_name": "#NAME?"}, {"school_name": None}, [("FMT-03", "school_name", "#NAME?")],
+         "formula-error-in-optional-text"),
+    case("dltv_allocation", {"unit_price_baht": "#DIV/0!", "quantity": "#NUM!"},
+         {"unit_price_baht": None, "quantity": None},
+         [("FMT-03", "quantity", "#NUM!"), ("FMT-03", "unit_price_baht", "#DIV/0!")], "formula-errors-two-columns"),
+    case("schools", {"lat": "#NULL!"}, {"lat": None}, [("FMT-03", "lat", "#NULL!")], "formula-error-optional-decimal"),
+    case("dltv_allocation", {"item": "#REF"}, {"item": "#REF"}, [], "not-quite-a-formula-error-kept-for-the-rules"),
+    # longer than the column allows (default for text from _common.yaml): FMT-04, value shown shortened
+    case("schools", {"school_name": "โรงเรียน" * 40}, {"school_name": "โรงเรียน" * 40},
+         [("FMT-04", "school_name", "320 > 255: " + ("โรงเรียน" * 4)[:30] + "…")], "text-longer-than-limit"),
+    case("schools", {"school_name": "ก" * 255}, {"school_name": "ก" * 255}, [], "text-exactly-at-limit"),
+    case("dltv_equipment", {"school_code": "1" * 25}, {"school_code": "1" * 25},
+         [("FMT-04", "school_code", "25 > 20: " + "1" * 25 + "…")], "code-longer-than-limit"),
     # booleans and lists
     case("schools", {"is_dltv_school": "✓"}, {"is_dltv_school": True}, [], "bool-check-mark"),
     case("schools", {"is_dltv_school": "ไม่ใช่"}, {"is_dltv_school": False}, [], "bool-mai-chai"),

@@ -39,6 +39,7 @@ class Column:
     aliases: tuple[str, ...] = ()
     width: int | None = None
     list: str | None = None
+    max_length: int | None = None  # longest value accepted (FMT-04); default by type from _common.yaml
     # For group columns (merged two-row header) the group (item) and sub-column it came from.
     group: ListItem | None = None
     sub: ListItem | None = None
@@ -155,8 +156,18 @@ def lists() -> dict[str, tuple[ListItem, ...]]:
 
 
 @functools.cache
+def formula_errors() -> tuple[str, ...]:
+    """Cell texts that are a failed formula (`#REF!`, `#DIV/0!`, ...): FMT-03."""
+    return tuple(map(str, common()["formula_errors"]))
+
+
+def default_max_length(col_type: str) -> int | None:
+    return common()["max_length"].get(col_type)
+
+
+@functools.cache
 def parse_rules() -> dict[str, Check]:
-    """FMT-01, FMT-02, REQ-01: decided while casting, before any expectation runs."""
+    """FMT-01..04, REQ-01: decided while casting, before any expectation runs."""
     return {
         r["id"]: Check(rule_id=r["id"], severity=r["severity"], th=r["th"], en=r["en"], expectations=())
         for r in common()["rules"]
@@ -176,6 +187,7 @@ def _columns(raw: list[dict]) -> list[Column]:
                             en=f"{g.en} {s.en}",
                             type=c["type"],
                             required=bool(c.get("required", False)),
+                            max_length=c.get("max_length", default_max_length(c["type"])),
                             group=g,
                             sub=s,
                         )
@@ -191,6 +203,7 @@ def _columns(raw: list[dict]) -> list[Column]:
                     aliases=tuple(map(str, c.get("aliases", ()))),
                     width=c.get("width"),
                     list=c.get("list"),
+                    max_length=c.get("max_length", default_max_length(c["type"])),
                 )
             )
     return out
