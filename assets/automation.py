@@ -11,12 +11,16 @@ from assets.partitions import ALL_YEARS
 from assets.resources import KhlangHome
 from pipelines.config import TIMEZONE
 from pipelines.landing import fingerprint, landing_files
+from pipelines.runlock import describe, holder, is_locked
+
+MAX_RUNTIME_SECONDS = 4 * 3600
 
 nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
     description="Ingest every landing file, validate, build marts, publish a new warehouse version.",
     executor_def=dg.in_process_executor,
+    tags={"dagster/max_runtime": str(MAX_RUNTIME_SECONDS)},  # run monitoring fails a run hung past this
 )
 
 
@@ -36,5 +40,7 @@ def landing_sensor(context: dg.SensorEvaluationContext, khlang: KhlangHome):
     current = fingerprint(home)
     if current == context.cursor:
         return dg.SkipReason("landing folder unchanged")
+    if is_locked(home):  # a run is working: look again on the next tick instead of queueing behind it
+        return dg.SkipReason(f"a run holds the data root ({describe(holder(home) or {})}); will look again")
     context.update_cursor(current)
     return dg.RunRequest(run_key=current, tags=ALL_YEARS)

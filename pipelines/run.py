@@ -22,16 +22,28 @@ telemetry:
 concurrency:
   runs:
     max_concurrent_runs: 1
+# The daemon fails runs stuck STARTING or CANCELING, and runs past their dagster/max_runtime tag. The
+# default run launcher cannot check whether a run's process is alive, so a run that died STARTED is
+# marked failed by the next run (pipelines/recovery.py), which holds the run lock.
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  cancel_timeout_seconds: 180
+  max_resume_run_attempts: 0
+  poll_interval_seconds: 60
 """
 
 
 @dataclass
 class RunSummary:
     success: bool
-    run_id: str
-    version: str | None
-    accounting: pl.DataFrame  # the published file_accounting table
+    run_id: str | None
+    version: str | None  # the version this run published, None if it published nothing
+    published_version: str | None  # what readers see now (this run's, or the one it left in place)
+    accounting: pl.DataFrame  # this run's own per-file accounting; empty when the run stopped before it
+    accounting_from: str | None  # "published" or "validated (not published)"; None when unknown
     failed_checks: list[str]
+    recovered: list[str]  # what the run cleaned up after a dead one
 
 
 def instance_for(home: Home):
@@ -39,37 +51,69 @@ def instance_for(home: Home):
 
     home.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = home.dagster_home / "dagster.yaml"
-    if not cfg.exists():
+    if not cfg.exists() or cfg.read_text(encoding="utf-8") != DAGSTER_YAML:  # ours: keep it current
         cfg.write_text(DAGSTER_YAML, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     return dg.DagsterInstance.from_config(str(home.dagster_home))
 
 
-def run_nightly(home: Home) -> RunSummary:
-    """Materialize every asset over every fiscal year in one in-process run."""
+def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
+    """Materialize every asset over every fiscal year in one in-process run, holding the run lock.
+
+    Refuses (`pipelines.runlock.RunLocked`) when another run holds the data root, after waiting up to
+    `wait_seconds` (<0: for ever); the refused run leaves nothing behind, not even a failed Dagster run.
+    """
     warnings.filterwarnings("ignore", module="dagster")
     import dagster as dg
 
     from assets.definitions import ALL_ASSETS
     from assets.partitions import ALL_YEARS
     from assets.resources import KhlangHome
-    from warehouse.publish import current_version, read_snapshot
+    from pipelines.recovery import after_crash, run_tags
+    from pipelines.runlock import run_lock
+    from warehouse.publish import current_version
 
     home.landing.mkdir(parents=True, exist_ok=True)
+    recovered: list[str] = []
     with instance_for(home) as instance:
-        result = dg.materialize(
-            ALL_ASSETS,
-            instance=instance,
-            resources={"khlang": KhlangHome(root=str(home.root))},
-            tags=ALL_YEARS,
-            raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-        )
+        with run_lock(home, command="khlang ingest", wait_seconds=wait_seconds,
+                      on_acquire=lambda previous: recovered.extend(after_crash(home, instance, previous))):
+            result = dg.materialize(
+                ALL_ASSETS,
+                instance=instance,
+                resources={"khlang": KhlangHome(root=str(home.root))},
+                tags={**ALL_YEARS, **run_tags()},
+                raise_on_error=False,
+                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+            )
         failed = [
             f"{e.asset_key.to_user_string()}:{e.check_name}"
             for e in result.get_asset_check_evaluations()
             if not e.passed
         ]
-    version = current_version(home)
-    accounting = read_snapshot(home, "file_accounting") if version else pl.DataFrame()
-    return RunSummary(result.success, result.run_id, version, accounting, failed)
+    version, accounting, source = _own_accounting(home, result)
+    return RunSummary(result.success, result.run_id, version, current_version(home), accounting, source, failed,
+                      recovered)
+
+
+def _own_accounting(home: Home, result) -> tuple[str | None, pl.DataFrame, str | None]:
+    """The accounting of this run and no other: from the version it published, else from the rows it
+    validated (when every raw and validated asset was materialized by this run), else nothing."""
+    from assets.publish import KEY as PUBLISHED
+    from assets.raw import FILE_REPORT
+    from assets.validated import validated_assets
+    from warehouse import views
+    from warehouse.publish import read_snapshot
+
+    done = {e.asset_key: e for e in result.get_asset_materialization_events()}
+    if PUBLISHED in done:
+        version = done[PUBLISHED].materialization.metadata["version"].value
+        return version, read_snapshot(home, "file_accounting", version), "published"
+    needed = {FILE_REPORT, *(a.key for a in validated_assets)}
+    if needed <= done.keys():
+        con = views.connect(home)
+        try:
+            return None, con.execute("SELECT * FROM file_accounting").pl(), "validated (not published)"
+        finally:
+            con.close()
+    return None, pl.DataFrame(), None

@@ -22,6 +22,9 @@ def path(home: Home, layer: str, name: str, partition: str = WHOLE) -> Path:
 
 
 def write(df: pl.DataFrame, target: Path) -> Path:
+    from pipelines.faults import pause_point
+
+    pause_point(f"write:{target.parent.parent.name}/{target.parent.name}/{target.stem}")  # crash tests
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
     df.write_parquet(tmp)

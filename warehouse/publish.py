@@ -1,13 +1,19 @@
-"""Publish a warehouse version: immutable Parquet snapshot + a DuckDB file swapped in atomically.
+"""Publish a warehouse version: an immutable folder of Parquet + DuckDB, committed by one ledger write.
 
-DuckDB allows one writer per file and a reader cannot open a file a writer holds. So nothing ever opens
-the published `khlang.duckdb` for writing: a new version is written to a temporary file beside it and
-`os.replace`d over it. A reader that already has the old file open keeps reading the old inode (the
-whole old version); a reader opening after the swap gets the whole new version; never a mix. If the run
-fails before the swap, the published file is untouched.
+A version is built in a hidden temporary folder (`versions/.vNNNN.<id>.tmp/`: every table as Parquet, a
+DuckDB file holding the public tables, and `manifest.json` with the sha256 of each file), renamed to
+`versions/vNNNN/`, and only then committed by atomically rewriting the ledger `warehouse/published.json`
+(the one commit point: a version is published if and only if the ledger names it). A run killed at any
+moment leaves either the old ledger (the new folder is an orphan: never served, never exported, removed
+by the next run's `recover`) or the new one. Nothing ever opens a published file for writing.
 
-Every version also keeps its tables as Parquet under `versions/<version>/`, so an OBEC export can be
-re-cut from exactly the version its manifest names.
+Readers open the version's own file, `versions/<version>/khlang.duckdb` (`published_duckdb`): a new
+path per version, so DuckDB's per-process cache of database instances can never hand out an old one.
+`warehouse/khlang.duckdb` is a copy of the current version for people who open the file with the DuckDB
+CLI; it is refreshed after each commit and repaired by `recover`.
+
+The DuckDB files never hold personal columns (any contract's `personal:`): analysts, dashboards and
+the SQL door read those files. The Parquet snapshots keep every column for the pipeline and ICT staff.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import uuid
 from dataclasses import dataclass
@@ -26,7 +33,28 @@ import polars as pl
 
 from pipelines.config import Home
 
-CURRENT = "CURRENT"
+LEDGER = "published.json"
+DUCKDB_FILE = "khlang.duckdb"
+MANIFEST = "manifest.json"
+VERSION_NAME = re.compile(r"^v\d{4,}$")
+TMP_SUFFIX = ".tmp"  # every temporary file or folder Khlang writes ends so (recover removes them)
+
+
+class NotPublished(FileNotFoundError):
+    """No warehouse version has been published under this data root yet."""
+
+    def __init__(self, home: Home):
+        self.th = f"ยังไม่มีคลังข้อมูลที่เผยแพร่ที่ {home.warehouse} — รัน `khlang ingest` ก่อน"
+        self.en = f"no published warehouse under {home.warehouse}: run `khlang ingest` first"
+        super().__init__(f"{self.th} / {self.en}")
+
+
+class VersionRefused(Exception):
+    """A version that must not be read or exported: not a version name, never published, or altered."""
+
+    def __init__(self, th: str, en: str):
+        super().__init__(f"{th} / {en}")
+        self.th, self.en = th, en
 
 
 @dataclass(frozen=True)
@@ -46,92 +74,239 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def personal_columns() -> set[str]:
+    """Every column any contract declares personal: never written into a DuckDB file."""
+    from warehouse.contracts import contracts
+
+    return {col for c in contracts().values() for col in c.personal}
+
+
+# --- the ledger -----------------------------------------------------------------------------------
+
+
+def ledger(home: Home) -> list[dict]:
+    """Published versions, oldest first: version, published_at, run_id, manifest_sha256."""
+    path = home.warehouse / LEDGER
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
+
+
 def current_version(home: Home) -> str | None:
-    """The version the published DuckDB file holds, or None before the first publish."""
-    pointer = home.warehouse / CURRENT
-    return pointer.read_text().strip() if pointer.exists() else None
+    """The newest published version, or None before the first publish."""
+    entries = ledger(home)
+    return entries[-1]["version"] if entries else None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TMP_SUFFIX}")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _commit(home: Home, entry: dict) -> None:
+    entries = [e for e in ledger(home) if e["version"] != entry["version"]] + [entry]
+    _write_atomic(home.warehouse / LEDGER, (json.dumps(entries, ensure_ascii=False, indent=2) + "\n").encode())
+
+
+# --- building a version ---------------------------------------------------------------------------
 
 
 def _next_version(home: Home) -> str:
-    existing = [int(p.name[1:]) for p in home.versions.glob("v[0-9]*") if p.name[1:].isdigit()]
-    return f"v{max(existing, default=0) + 1:04d}"
+    on_disk = [int(p.name[1:]) for p in home.versions.glob("v[0-9]*") if VERSION_NAME.match(p.name)]
+    committed = [int(e["version"][1:]) for e in ledger(home)]
+    return f"v{max(on_disk + committed, default=0) + 1:04d}"
 
 
-def _write_atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def _snapshot(home: Home, version: str, tables: dict[str, pl.DataFrame], info: dict) -> Path:
-    """Write every table as Parquet into a hidden folder, then rename it into place (atomic)."""
-    home.versions.mkdir(parents=True, exist_ok=True)
-    tmp = home.versions / f".{version}.{uuid.uuid4().hex}.tmp"
-    tmp.mkdir()
-    files = {}
-    for name, df in tables.items():
-        path = tmp / f"{name}.parquet"
-        df.write_parquet(path, statistics=True)
-        files[name] = {"rows": df.height, "sha256": sha256_file(path)}
-    manifest = {**info, "version": version, "tables": files}
-    (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    final = home.versions / version
-    os.rename(tmp, final)
-    return final
-
-
-def _build_duckdb(target: Path, snapshot: Path, tables: dict[str, pl.DataFrame], info: dict) -> None:
-    """Copy each snapshot table into a fresh DuckDB file (self-contained: analysts can copy it)."""
+def _build_duckdb(target: Path, folder: Path, tables: dict[str, pl.DataFrame], info: dict) -> None:
+    """Copy each table, less personal columns, into a fresh self-contained DuckDB file."""
+    hidden = personal_columns()
     con = duckdb.connect(str(target))
     try:
-        for name in tables:
-            path = (snapshot / f"{name}.parquet").as_posix()
-            con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM read_parquet(?)', [path])
+        for name, df in tables.items():
+            keep = ", ".join(f'"{c}"' for c in df.columns if c not in hidden)
+            path = (folder / f"{name}.parquet").as_posix()
+            con.execute(f'CREATE TABLE "{name}" AS SELECT {keep} FROM read_parquet(?)', [path])
         con.execute(
             "CREATE TABLE warehouse_info AS SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, "
             "? AS run_id, ?::JSON AS tables",
-            [
-                info["version"],
-                info["published_at"],
-                info.get("run_id"),
-                json.dumps({n: df.height for n, df in tables.items()}),
-            ],
+            [info["version"], info["published_at"], info.get("run_id"),
+             json.dumps({n: df.height for n, df in tables.items()})],
         )
         con.execute("CHECKPOINT")
     finally:
         con.close()
 
 
+def _build_version(home: Home, version: str, tables: dict[str, pl.DataFrame], info: dict) -> Path:
+    """Write every file of the version into a hidden folder; return that folder (not yet in place)."""
+    from pipelines.faults import pause_point
+
+    home.versions.mkdir(parents=True, exist_ok=True)
+    tmp = home.versions / f".{version}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+    tmp.mkdir()
+    try:
+        files = {}
+        for name, df in tables.items():
+            path = tmp / f"{name}.parquet"
+            df.write_parquet(path, statistics=True)
+            files[name] = {"rows": df.height, "sha256": sha256_file(path)}
+        pause_point("publish-snapshot")
+        _build_duckdb(tmp / DUCKDB_FILE, tmp, tables, info)
+        db = tmp / DUCKDB_FILE
+        manifest = {
+            **info,
+            "version": version,
+            "tables": files,
+            "duckdb": {"file": DUCKDB_FILE, "sha256": sha256_file(db), "bytes": db.stat().st_size},
+            "personal_columns_not_in_duckdb": sorted(personal_columns()),
+        }
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        for p in tmp.iterdir():
+            with open(p, "rb") as f:
+                os.fsync(f.fileno())
+            p.chmod(0o444)  # published files are read-only for everyone but root
+        _fsync_dir(tmp)
+    except BaseException:  # an error (not a kill: recover() handles those) leaves nothing behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return tmp
+
+
+def _refresh_convenience_copy(home: Home, version: str) -> None:
+    """`warehouse/khlang.duckdb`: a copy of the current version's file (swapped in whole)."""
+    source = home.versions / version / DUCKDB_FILE
+    tmp = home.warehouse / f".{DUCKDB_FILE}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+    shutil.copyfile(source, tmp)
+    tmp.chmod(0o444)
+    os.replace(tmp, home.duckdb_path)
+
+
 def publish(home: Home, tables: dict[str, pl.DataFrame], run_id: str | None = None) -> Published:
     """Publish `tables` as the next warehouse version. All or nothing for readers."""
+    from pipelines.faults import pause_point
+
     version = _next_version(home)
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     info = {"version": version, "published_at": published_at, "run_id": run_id}
-    snapshot = _snapshot(home, version, tables, info)
-    tmp_db = home.warehouse / f".khlang-{version}.{uuid.uuid4().hex}.duckdb.tmp"
+    tmp = _build_version(home, version, tables, info)
+    final = home.versions / version
     try:
-        _build_duckdb(tmp_db, snapshot, tables, info)
-        os.replace(tmp_db, home.duckdb_path)
+        os.rename(tmp, final)
+        _fsync_dir(home.versions)
     except BaseException:
-        tmp_db.unlink(missing_ok=True)
-        shutil.rmtree(snapshot, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
         raise
-    _write_atomic_text(home.warehouse / CURRENT, version)
+    pause_point("publish-commit")  # the folder is in place, the ledger does not name it yet
+    _commit(home, {"version": version, "published_at": published_at, "run_id": run_id,
+                   "manifest_sha256": sha256_file(final / MANIFEST)})
+    _refresh_convenience_copy(home, version)
     return Published(
         version=version,
         published_at=published_at,
-        duckdb_path=home.duckdb_path,
-        snapshot_dir=snapshot,
+        duckdb_path=final / DUCKDB_FILE,
+        snapshot_dir=final,
         row_counts={n: df.height for n, df in tables.items()},
     )
 
 
-def read_snapshot(home: Home, table: str, version: str | None = None) -> pl.DataFrame:
-    """A published table as it was in `version` (default: the current one)."""
+# --- reading and verifying ------------------------------------------------------------------------
+
+
+def published_duckdb(home: Home, version: str | None = None) -> Path:
+    """The DuckDB file of `version` (default: the current one), which never changes once published."""
     version = version or current_version(home)
     if version is None:
-        raise FileNotFoundError(f"nothing published yet under {home.warehouse}")
+        raise NotPublished(home)
+    return home.versions / version / DUCKDB_FILE
+
+
+def verified_version(home: Home, version: str | None = None) -> dict:
+    """The manifest of a published version whose files are exactly as published; refuse anything else.
+
+    `version` must be a version name (`v0003`), never a path; it must be in the ledger (an orphan folder
+    left by a killed run is not a version); the manifest and every file must match their sha256.
+    """
+    entries = {e["version"]: e for e in ledger(home)}
+    if version is None:
+        version = current_version(home)
+        if version is None:
+            raise NotPublished(home)
+    if not isinstance(version, str) or not VERSION_NAME.match(version):
+        raise VersionRefused(f"'{version}' ไม่ใช่ชื่อรุ่นของคลังข้อมูล (เช่น v0003)",
+                             f"{version!r} is not a warehouse version name (such as v0003)")
+    if version not in entries:
+        known = ", ".join(list(entries)[-5:]) or "-"
+        raise VersionRefused(f"คลังข้อมูลรุ่น {version} ไม่เคยเผยแพร่ (รุ่นล่าสุด: {known})",
+                             f"warehouse version {version} was never published (latest: {known})")
+    folder = home.versions / version
+    manifest_path = folder / MANIFEST
+
+    def altered(what: str) -> VersionRefused:
+        return VersionRefused(
+            f"คลังข้อมูลรุ่น {version} ถูกแก้ไขหลังเผยแพร่ ({what} ไม่ตรงกับ sha256 ที่บันทึกไว้) — ห้ามใช้ แจ้งกลุ่ม ICT",
+            f"warehouse version {version} was altered after publishing ({what} does not match its recorded "
+            "sha256): refused, tell the ICT group",
+        )
+
+    if not manifest_path.exists() or sha256_file(manifest_path) != entries[version]["manifest_sha256"]:
+        raise altered(MANIFEST)
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    expected = {f"{n}.parquet": t["sha256"] for n, t in manifest["tables"].items()}
+    expected[manifest["duckdb"]["file"]] = manifest["duckdb"]["sha256"]
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.exists() or sha256_file(path) != digest:
+            raise altered(name)
+    return manifest
+
+
+def read_snapshot(home: Home, table: str, version: str | None = None) -> pl.DataFrame:
+    """A published table as it was in `version` (default: the current one), personal columns included."""
+    version = version or current_version(home)
+    if version is None:
+        raise NotPublished(home)
     path = home.versions / version / f"{table}.parquet"
     if not path.exists():
         raise FileNotFoundError(f"version {version} has no table {table!r} ({path})")
     return pl.read_parquet(path)
+
+
+# --- after a crash --------------------------------------------------------------------------------
+
+
+def recover(home: Home) -> list[str]:
+    """Remove what a killed run left: temporary files and folders anywhere under the data root's
+    working folders, and version folders the ledger does not name; refresh the convenience copy.
+    Call only while holding the run lock. Returns what was removed, for the run's log."""
+    removed = []
+    for base in (home.lake, home.warehouse, home.state, home.exports):
+        if not base.exists():
+            continue
+        for p in sorted(base.rglob(f"*{TMP_SUFFIX}"), key=lambda p: len(p.parts), reverse=True):
+            if p.name.startswith("."):
+                shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink(missing_ok=True)
+                removed.append(str(p.relative_to(home.root)))
+    published = {e["version"] for e in ledger(home)}
+    if home.versions.exists():
+        for p in home.versions.iterdir():
+            if p.is_dir() and VERSION_NAME.match(p.name) and p.name not in published:
+                shutil.rmtree(p)
+                removed.append(str(p.relative_to(home.root)))
+    current = current_version(home)
+    if current:
+        source = home.versions / current / DUCKDB_FILE
+        if not home.duckdb_path.exists() or sha256_file(home.duckdb_path) != sha256_file(source):
+            _refresh_convenience_copy(home, current)
+            removed.append(f"{home.duckdb_path.relative_to(home.root)} (refreshed from {current})")
+    return removed

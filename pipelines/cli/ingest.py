@@ -45,24 +45,38 @@ def _print_accounting(h: Home, summary) -> None:
         f"{'รวม / total':<{width}}  {'':<16} {totals['rows_in']:>5} {totals['valid']:>6} {totals['flagged']:>5} "
         f"{totals['quarantined']:>5} {totals['superseded']:>6}"
     )
-    _out(f"\nwarehouse version {summary.version}: {h.duckdb_path}")
+    if summary.version:
+        _out(f"\nwarehouse version {summary.version}: {h.duckdb_path}")
+    else:
+        _out(f"\nยังไม่เผยแพร่ (นับจากแถวที่ตรวจในรอบนี้) / not published: counts of this run's validated rows")
 
 
 def cmd_ingest(args) -> int:
     from pipelines.run import run_nightly
+    from pipelines.runlock import RunLocked
 
     h = home()
-    summary = run_nightly(h)
+    try:
+        summary = run_nightly(h, wait_seconds=args.wait)
+    except RunLocked as e:
+        print(f"{e.th}\n{e.en}", file=sys.stderr)
+        return 3
+    for line in summary.recovered:
+        print(f"กู้คืนหลังการประมวลผลที่หยุดกลางคัน / after a dead run: {line}", file=sys.stderr)
+    files = _file_rows(summary.accounting) if summary.accounting_from else []
     if args.json:
-        files = _file_rows(summary.accounting) if summary.version else []
-        totals = {k: sum(f[k] for f in files) for k in OUTCOME_COLUMNS}
+        totals = {k: sum(f[k] for f in files) for k in OUTCOME_COLUMNS} if summary.accounting_from else None
         _out(json.dumps({"success": summary.success, "run_id": summary.run_id, "version": summary.version,
-                         "warehouse": str(h.duckdb_path), "files": files, "totals": totals,
-                         "failed_checks": summary.failed_checks}, ensure_ascii=False, indent=2))
-    elif summary.version:
+                         "published_version": summary.published_version, "warehouse": str(h.duckdb_path),
+                         "counts_from": summary.accounting_from, "files": files, "totals": totals,
+                         "failed_checks": summary.failed_checks, "recovered": summary.recovered},
+                        ensure_ascii=False, indent=2))
+    elif summary.accounting_from:
         _print_accounting(h, summary)
     if not summary.success:
-        print("การประมวลผลล้มเหลว ฉบับที่เผยแพร่ไว้เดิมยังคงอยู่ / the run failed; the published version is unchanged "
-              f"(run {summary.run_id}, see `khlang serve`)", file=sys.stderr)
+        kept = summary.published_version or "-"
+        print(f"การประมวลผลล้มเหลว ไม่มีการเผยแพร่รุ่นใหม่ คลังฉบับที่เผยแพร่ ({kept}) ยังคงเดิม / the run failed and "
+              f"published nothing; the published version ({kept}) is unchanged (run {summary.run_id}, see `khlang serve`)",
+              file=sys.stderr)
         return 2
     return 0
