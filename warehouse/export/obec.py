@@ -1,0 +1,173 @@
+"""`export_obec`: one survey, one period, one verified published version -> CSV + XLSX + manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import polars as pl
+
+from pipelines.config import TIMEZONE, Home
+from pipelines.outcomes import CURRENT
+from warehouse.contracts import Contract, contracts
+from warehouse.export.cells import (
+    FORMULA_RULE_EN,
+    FORMULA_RULE_TH,
+    formatted,
+    neutralised,
+    sheet_name,
+)
+from warehouse.export.errors import ExportError
+from warehouse.export.files import write_csv, write_xlsx
+from warehouse.export.folder import MANIFEST, check_target, write_folder
+from warehouse.publish import (
+    NotPublished,
+    VersionRefused,
+    sha256_file,
+    verified_version,
+)
+
+
+def _survey(survey: str) -> Contract:
+    contract = contracts().get(survey)
+    if contract is None or contract.period is None:
+        known = ", ".join(t for t, c in contracts().items() if c.period)
+        raise ExportError(f"ไม่รู้จักแบบสำรวจ '{survey}' (มี: {known})",
+                          f"unknown survey {survey!r} (known: {known})")
+    return contract
+
+
+class _Version:
+    """A published version, checked by `verified_version`; each table is read once, from bytes whose
+    sha256 is checked again against the verified manifest (nothing can change between check and read)."""
+
+    def __init__(self, home: Home, version: str | None):
+        try:
+            self.manifest = verified_version(home, version)
+        except (VersionRefused, NotPublished) as e:
+            raise ExportError(e.th, e.en) from None
+        self.name = self.manifest["version"]
+        self.folder = home.versions / self.name
+        self.read_tables: dict[str, str] = {}
+
+    def table(self, name: str) -> pl.DataFrame:
+        entry = self.manifest["tables"].get(name)
+        if entry is None:
+            raise ExportError(f"คลังข้อมูลรุ่น {self.name} ไม่มีตาราง {name}",
+                              f"warehouse version {self.name} has no table {name!r}")
+        data = (self.folder / f"{name}.parquet").read_bytes()
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            raise ExportError(
+                f"คลังข้อมูลรุ่น {self.name} ถูกแก้ไขหลังเผยแพร่ ({name}.parquet ไม่ตรงกับ sha256 ที่บันทึกไว้) "
+                "— ห้ามใช้ แจ้งกลุ่ม ICT",
+                f"warehouse version {self.name} was altered after publishing ({name}.parquet does not match "
+                "its recorded sha256): refused, tell the ICT group",
+            )
+        self.read_tables[name] = entry["sha256"]
+        return pl.read_parquet(io.BytesIO(data))
+
+
+def _sources(exported: pl.DataFrame, quarantined: pl.DataFrame, superseded: pl.DataFrame,
+             accounting: pl.DataFrame) -> list[dict]:
+    """Every submission with a row in this survey and period, and where each of its rows ended up."""
+    parts = {"rows_exported": exported, "rows_quarantined": quarantined, "rows_superseded": superseded}
+    files = pl.concat([d.select(pl.col("source_file").cast(pl.String)) for d in parts.values()]).unique()
+    known = accounting.select("source_file", "sha256", "arrival_seq").unique()
+    out = files.join(known, on="source_file", how="left")
+    for name, df in parts.items():
+        counts = df.group_by("source_file").agg(pl.len().cast(pl.Int64).alias(name))
+        out = out.join(counts, on="source_file", how="left").with_columns(pl.col(name).fill_null(0))
+    return out.sort("arrival_seq", "source_file", nulls_last=True).to_dicts()
+
+
+def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: str | None = None) -> dict:
+    """Write `<survey>_<period>.csv`, `.xlsx` and `manifest.json` into `out_dir`; return the manifest.
+
+    `version` is a published version's name (default: the current one); it is refused unless it is in
+    the publish ledger and every file of it still has its published sha256. `out_dir` is replaced as a
+    whole (see `folder`); the manifest's `replaced` says what it held before.
+    """
+    contract = _survey(survey)
+    snap = _Version(home, version)
+    out_dir, previous = check_target(home, Path(out_dir))
+    version, pcol = snap.name, contract.period
+
+    period = int(period)  # the CLI may pass "2569"
+    rows = snap.table(survey).filter(pl.col(pcol) == period, pl.col("outcome").is_in(CURRENT))
+    rows = rows.sort(list(contract.key), maintain_order=True)
+    if rows.is_empty():
+        raise ExportError(
+            f"ไม่มีข้อมูลที่ผ่านการตรวจสอบของ {contract.th} ปี {period} ในคลังข้อมูลรุ่น {version}",
+            f"no validated {survey} rows for period {period} in warehouse version {version}",
+        )
+    quarantined = snap.table("quarantine").filter(pl.col("table_name") == survey, pl.col("period") == period)
+    superseded = snap.table(f"{survey}_history").filter(pl.col(pcol) == period, pl.col("outcome") == "superseded")
+    rules = (
+        snap.table("rule_results")
+        .filter(pl.col("table_name") == survey, pl.col("period") == period)
+        .select("rule_id", "severity", "rule_th", "rule_en", "rows_checked", "rows_failed")
+        .sort("rule_id")
+    )
+    accounting = snap.table("file_accounting").filter(pl.col("table_name") == survey)
+
+    # One frame, built once, is what both files carry: formatted the Thai way, formula text neutralised.
+    table, touched = neutralised(formatted(rows, contract))
+    by_header = {c.header_th: c.name for c in contract.public_columns}
+    csv_name, xlsx_name = f"{survey}_{period}.csv", f"{survey}_{period}.xlsx"
+    sheet = sheet_name(contract.th)
+    published_at = snap.manifest["published_at"]
+    created = datetime.fromisoformat(published_at).astimezone(UTC).replace(tzinfo=None)
+    flagged = rows.filter(pl.col("outcome") == "flagged").height
+    manifest = {
+        "survey": survey,
+        "survey_th": contract.th,
+        "survey_en": contract.en,
+        "period_column": pcol,
+        "period": period,
+        "warehouse": {
+            "version": version, "published_at": published_at, "run_id": snap.manifest.get("run_id"),
+            "snapshot_sha256": dict(sorted(snap.read_tables.items())),  # verified before reading
+        },
+        "rows": {
+            "exported": rows.height,
+            "valid": rows.height - flagged,
+            "flagged": flagged,
+            "quarantined": quarantined.height,
+            "superseded": superseded.height,
+        },
+        "rules": rules.to_dicts(),
+        "sources": _sources(rows, quarantined, superseded, accounting),
+        "files": [],
+        "columns": [{"name": c.name, "header_th": c.header_th} for c in contract.public_columns],
+        "personal_columns_excluded": list(contract.personal),
+        "formula_cells_neutralised": {
+            "rule_th": FORMULA_RULE_TH,
+            "rule_en": FORMULA_RULE_EN,
+            "cells": sum(touched.values()),
+            "columns": [{"name": by_header[h], "header_th": h, "cells": n} for h, n in touched.items()],
+        },
+        "replaced": previous.as_dict() if previous else None,
+        "approval": None,  # filled by the director's sign-off (contract section 4) before release
+        "exported_at": None,
+    }
+
+    def fill(folder: Path) -> dict:
+        write_csv(folder / csv_name, table)
+        write_xlsx(folder / xlsx_name, table, sheet, contract.th, created)
+        manifest["files"] = [
+            {"name": p.name, "sha256": sha256_file(p), "bytes": p.stat().st_size, **extra}
+            for p, extra in ((folder / csv_name, {"encoding": "utf-8-sig"}), (folder / xlsx_name, {"sheet": sheet}))
+        ]
+        manifest["exported_at"] = datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")
+        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        (folder / MANIFEST).write_text(text, encoding="utf-8")
+        return manifest
+
+    manifest, kept = write_folder(out_dir, previous, fill)
+    if kept:  # files that appeared in --out during the export: kept beside it, never deleted
+        manifest = {**manifest, "replaced": {**manifest["replaced"], "kept_in": kept}}
+    return manifest
