@@ -15,10 +15,10 @@ _ROOT = str(Path(__file__).resolve().parents[1])
 if _ROOT not in sys.path:
     sys.path.insert(0, _ROOT)
 
-import duckdb  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from dashboards import labels as L  # noqa: E402
+from warehouse.read import DoorError  # noqa: E402
 
 st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=":material/database:")
 
@@ -31,8 +31,10 @@ page = st.navigation(
 )
 try:
     page.run()
-except (duckdb.CatalogException, duckdb.BinderException) as err:
-    # A warehouse published by an older or newer pipeline lacks a table or column this page reads:
-    # say so in Thai instead of a traceback (the technical detail stays visible for ICT staff).
-    st.error(L.SCHEMA_MISMATCH)
-    st.code(str(err), language=None)
+except DoorError as err:
+    # Pages read through the SQL door (warehouse.read). An SQL error means the published warehouse (from
+    # an older or newer pipeline) lacks a table or column this page reads; any other refusal (time or
+    # memory limit, a file holding personal columns) is shown as the door's own Thai / English line.
+    # Either way no traceback: the technical detail stays visible for ICT staff.
+    st.error(L.SCHEMA_MISMATCH if err.kind == "sql" else f"{err.th} / {err.en}")
+    st.code(err.detail or err.line(), language=None)

@@ -1,14 +1,15 @@
 """Every query the dashboards run against the published warehouse, cached per warehouse version.
 
 Why it is shaped this way:
-- The nightly run replaces `khlang.duckdb` atomically (a new file, `os.replace`d). Each query
-  therefore opens its own short-lived read-only connection (`warehouse.read.query`) and never keeps
-  one: a held connection would go on reading the old version, and DuckDB connections must not be
-  shared across Streamlit's script threads.
-- Results are cached for 60 s *and* keyed on the published file's identity (mtime_ns + inode), so a
-  new version shows up at the next rerun instead of after the TTL, and old entries simply age out.
-- Queries name their columns: the validated tables also hold personal data (reporter_name,
-  reporter_phone) which must never reach a page, so nothing here selects `*` from them.
+- Every query goes through the one SQL door, `warehouse.read` (the same fence as `khlang sql`: a
+  private read-only connection with no file access, no personal columns, a time and a memory limit).
+  Each query opens its own short-lived door connection on the version current at that moment and
+  never keeps one: DuckDB connections must not be shared across Streamlit's script threads.
+- Each version has its own immutable file (`warehouse/versions/<v>/khlang.duckdb`). Results are
+  cached for 60 s *and* keyed on that file's identity, so a new version shows up at the next rerun
+  instead of after the TTL, and old entries simply age out.
+- Queries name their columns; the published files hold no personal data (reporter_name,
+  reporter_phone), and the door refuses a file that does.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import streamlit as st
 from pipelines import config
 from warehouse import read
 from warehouse.contracts import lists
-from warehouse.publish import current_version
+from warehouse.publish import NotPublished, published_duckdb
 
 
 def current_home() -> config.Home:
@@ -31,31 +32,35 @@ def current_home() -> config.Home:
 
 
 def version_token(home: config.Home) -> str | None:
-    """Identity of the published version, or None when nothing is published yet.
+    """Identity of the published version's file, or None when nothing is published yet."""
+    found = _current_file(home)
+    return found[1] if found else None
 
-    The CURRENT pointer names the version; the file's mtime/inode also change on every swap, which
-    covers the moment between the swap and the pointer update.
-    """
+
+def _current_file(home: config.Home) -> tuple[Path, str] | None:
+    """The current version's DuckDB file and its identity (version, mtime, inode, size)."""
     try:
-        s = os.stat(home.duckdb_path)
-    except FileNotFoundError:
+        path = published_duckdb(home)
+        s = os.stat(path)
+    except FileNotFoundError:  # NotPublished, or a ledger naming a file not there
         return None
-    return f"{current_version(home)}-{s.st_mtime_ns}-{s.st_ino}-{s.st_size}"
+    return path, f"{path.parent.name}-{s.st_mtime_ns}-{s.st_ino}-{s.st_size}"
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=256)
-def _cached(root: str, token: str, sql: str, params: tuple) -> pl.DataFrame:
+def _cached(path: str, token: str, sql: str, params: tuple) -> pl.DataFrame:
     del token  # part of the cache key only
-    return read.query(config.home(root), sql, list(params))
+    with read.Door(Path(path)) as door:  # exactly the version the token names
+        return door.query(sql, list(params))
 
 
 def q(sql: str, *params) -> pl.DataFrame:
-    """Run a read-only query on the current published version (raises read.NotPublished)."""
+    """Run a read-only query through the door on the current version (raises NotPublished, read.DoorError)."""
     home = current_home()
-    token = version_token(home)
-    if token is None:
-        raise read.NotPublished(str(home.duckdb_path))
-    return _cached(str(home.root), token, sql, params)
+    found = _current_file(home)
+    if found is None:
+        raise NotPublished(home)
+    return _cached(str(found[0]), found[1], sql, params)
 
 
 def scalar(sql: str, *params):
@@ -199,5 +204,5 @@ def data_docs_path(home: config.Home) -> Path | None:
 
 
 def csv_bytes(df: pl.DataFrame) -> bytes:
-    """CSV in UTF-8 with a BOM: Excel on a Thai Windows PC opens it with Thai intact."""
-    return "\ufeff".encode() + df.write_csv().encode("utf-8")
+    """CSV in UTF-8 with a BOM: Excel on a Thai Windows PC opens it with Thai intact (lists as JSON)."""
+    return "\ufeff".encode() + read.csv_text(df).encode("utf-8")
