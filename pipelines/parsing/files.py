@@ -3,6 +3,11 @@
 A sheet is recognised as a table by its headers (no file naming convention needed). Title rows,
 blank rows and the notes row (`หมายเหตุ ...`) at the bottom are not data. Raw values stay text here;
 casting to contract types happens in `pipelines.casting` so every parse failure can name its cell.
+
+Per-file problems: a header naming one contract column twice (which value is meant is unknown, and
+dropping one would lose it silently) names the column and both column letters; a file whose known
+headers have no data row under them says so (kind `no_data_rows`) instead of passing as an empty
+submission. A sheet with no data rows next to sheets with rows is a note.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import polars as pl
 
 from pipelines.parsing.errors import FileProblem
 from pipelines.parsing.headers import HeaderMatch, find_header
-from pipelines.parsing.readers import Sheet, read_sheets
+from pipelines.parsing.readers import Sheet, read_file
 from warehouse.contracts import Contract, contracts
 
 NOTES_ROW = r"^[\s*\-•#]*(หมายเหตุ|note)"  # the row's first non-empty text, lower-cased
@@ -66,22 +71,58 @@ def _missing_columns_problem(sheet: Sheet, match: HeaderMatch) -> FileProblem:
     )
 
 
+def _label(sheet: Sheet, match: HeaderMatch, j: int) -> str:
+    """The header as written at column j (both rows of a two-row header)."""
+    rows = sheet.cells.slice(match.header_row, match.data_start - match.header_row).get_column(f"c{j}").to_list()
+    return " ".join(" ".join(str(v).split()) for v in rows if v is not None and str(v).strip())
+
+
+def _duplicate_column_problem(sheet: Sheet, match: HeaderMatch) -> FileProblem:
+    name, first, second = match.duplicates[0]
+    col = match.contract.column(name)
+    a, b = sheet.column_letter(first), sheet.column_letter(second)
+    la, lb = _label(sheet, match, first), _label(sheet, match, second)
+    return FileProblem(
+        "duplicate_column",
+        th=f"หัวตารางมีคอลัมน์ '{col.header_th}' ซ้ำกันสองคอลัมน์: {a} ('{la}') และ {b} ('{lb}') "
+        "— ไม่ทราบว่าค่าใดถูกต้อง ลบคอลัมน์ที่ซ้ำให้เหลือคอลัมน์เดียวแล้วส่งใหม่",
+        en=f"the header has column '{col.header_th}' ({name}) twice: {a} ('{la}') and {b} ('{lb}'); "
+        "which value is meant is unknown, keep one column and send again",
+        sheet=sheet.name,
+        row=match.header_row + 1,
+        column=col.header_th,
+        table=match.contract.table,
+    )
+
+
+def _no_rows_message(sheet: Sheet, match: HeaderMatch) -> tuple[str, str]:
+    return (
+        f"ชีต '{sheet.name}' มีแต่หัวตาราง{match.contract.th} (แถว {match.header_row + 1}) ไม่มีแถวข้อมูล",
+        f"sheet '{sheet.name}' has the {match.contract.table} header (row {match.header_row + 1}) but no data rows",
+    )
+
+
 def parse_file(path: Path, landing: Path) -> ParsedFile:
     """Parse one file. Problems that stop the whole file come back in `.error`, never raised."""
     rel = path.relative_to(landing).as_posix()
     parsed = ParsedFile(path=rel)
     try:
-        sheets = read_sheets(path)
+        read = read_file(path)
+        sheets = read.sheets
+        parsed.notes.extend(read.notes)
         if all(s.cells.height == 0 for s in sheets):
             raise FileProblem("empty", th="ไฟล์ว่าง ไม่มีข้อมูลในชีตใดเลย", en="the file is empty: no sheet has any cell")
         known = list(contracts().values())
         partial: list[tuple[Sheet, HeaderMatch]] = []
+        header_only: list[tuple[Sheet, HeaderMatch]] = []
         for sheet in sheets:
             match = find_header(sheet, known) if sheet.cells.height else None
             if match is None:
                 if sheet.cells.height:
                     parsed.notes.append(f"ข้ามชีต '{sheet.name}': ไม่พบหัวตารางที่รู้จัก / sheet skipped: no known header")
                 continue
+            if match.duplicates:
+                raise _duplicate_column_problem(sheet, match)
             if match.missing_required:
                 partial.append((sheet, match))
                 continue
@@ -90,11 +131,25 @@ def parse_file(path: Path, landing: Path) -> ParsedFile:
                     f"ชีต '{sheet.name}': ไม่ได้ใช้คอลัมน์ {', '.join(match.unknown)} / ignored columns"
                 )
             rows = _data_rows(sheet, match)
+            if rows.height == 0:
+                header_only.append((sheet, match))
+                continue
             table = match.contract.table
             parsed.tables[table] = pl.concat([parsed.tables[table], rows]) if table in parsed.tables else rows
         if not parsed.tables:
             if partial:
                 raise _missing_columns_problem(*max(partial, key=lambda p: p[1].score))
+            if header_only:
+                sheet, match = header_only[0]
+                th, en = _no_rows_message(sheet, match)
+                raise FileProblem(
+                    "no_data_rows",
+                    th=f"{th} — ไม่มีข้อมูลให้นำเข้า กรอกข้อมูลใต้หัวตารางแล้วส่งใหม่",
+                    en=f"{en}: nothing to ingest; fill in the rows under the header and send again",
+                    sheet=sheet.name,
+                    row=match.header_row + 1,
+                    table=match.contract.table,
+                )
             raise FileProblem(
                 "unknown_table",
                 th="ไม่พบหัวตารางของแบบสำรวจใดในไฟล์ — ใช้แบบฟอร์มของ สพท.",
@@ -103,6 +158,8 @@ def parse_file(path: Path, landing: Path) -> ParsedFile:
         for sheet, match in partial:
             problem = _missing_columns_problem(sheet, match)
             parsed.notes.append(f"{problem.th} / {problem.en} ({problem.where()})")
+        for sheet, match in header_only:
+            parsed.notes.append(" / ".join(_no_rows_message(sheet, match)))
     except FileProblem as problem:
         parsed.error = problem
         parsed.tables = {}

@@ -69,6 +69,8 @@ class HeaderMatch:
     data_start: int  # index of the first data row
     columns: dict[str, int]  # contract column name -> sheet column index
     unknown: list[str] = field(default_factory=list)  # header labels that match no contract column
+    # a contract column matched by a second header cell: (column name, first index, second index)
+    duplicates: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def missing_required(self) -> list[Column]:
@@ -88,22 +90,25 @@ def _text(v: object) -> str | None:
     return s or None
 
 
-def _one_row(index: dict[str, str], top: list[str | None]) -> tuple[dict[str, int], list[str]]:
-    mapped, unknown = {}, []
+Mapped = tuple[dict[str, int], list[str], list[tuple[str, int, int]]]
+
+
+def _one_row(index: dict[str, str], top: list[str | None]) -> Mapped:
+    mapped, unknown, duplicates = {}, [], []
     for j, label in enumerate(top):
         name = index.get(key(label))
         if name and name not in mapped:
             mapped[name] = j
-        elif label and not name:
+        elif name:
+            duplicates.append((name, mapped[name], j))
+        elif label:
             unknown.append(label)
-    return mapped, unknown
+    return mapped, unknown, duplicates
 
 
-def _two_rows(
-    index: dict[str, str], top: list[str | None], sub: list[str | None]
-) -> tuple[dict[str, int], list[str]]:
+def _two_rows(index: dict[str, str], top: list[str | None], sub: list[str | None]) -> Mapped:
     """Top row holds merged group labels (value in the first cell only), sub-row the sub-columns."""
-    mapped, unknown, group = {}, [], None
+    mapped, unknown, duplicates, group = {}, [], [], None
     for j, (t, s) in enumerate(zip(top, sub)):
         if t is not None:
             group = t
@@ -117,9 +122,11 @@ def _two_rows(
         name = next((index[c] for c in candidates if c in index), None)
         if name and name not in mapped:
             mapped[name] = j
-        elif (t or s) and not name:
+        elif name:
+            duplicates.append((name, mapped[name], j))
+        elif t or s:
             unknown.append(" ".join(x for x in (t, s) if x))
-    return mapped, unknown
+    return mapped, unknown, duplicates
 
 
 def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
@@ -131,13 +138,13 @@ def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
         index = alias_index(contract)
         ones = [_one_row(index, row) for row in rows]
         for r in range(min(HEADER_SCAN_ROWS, len(rows))):
-            one, unknown1 = ones[r]
-            candidates = [HeaderMatch(contract, r, r + 1, one, unknown1)]
+            one, unknown1, dup1 = ones[r]
+            candidates = [HeaderMatch(contract, r, r + 1, one, unknown1, dup1)]
             if r + 1 < len(rows):
-                two, unknown2 = _two_rows(index, rows[r], rows[r + 1])
+                two, unknown2, dup2 = _two_rows(index, rows[r], rows[r + 1])
                 # A title or blank row above a one-row header is not the top of a two-row header.
                 if len(two) > len(one) and len(two) > len(ones[r + 1][0]):
-                    candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2))
+                    candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2, dup2))
             for cand in candidates:
                 if len(cand.columns) >= MIN_MATCHED and (best is None or cand.score > best.score):
                     best = cand

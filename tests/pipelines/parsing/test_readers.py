@@ -76,18 +76,18 @@ def test_merged_cells_hold_their_value_in_the_first_cell(write_xlsx):
 
 
 @pytest.mark.parametrize(
-    ("name", "data"),
+    ("name", "data", "kind"),
     [
-        pytest.param("แบบสำรวจ.xlsx", "ปีงบประมาณ,รหัสสถานศึกษา\n2569,1034560001\n".encode(), id="csv-text-named-xlsx"),
-        pytest.param("แบบสำรวจ.xlsx", b"<html><body>export</body></html>", id="html-named-xlsx"),
-        pytest.param("แบบสำรวจ.xlsx", b"", id="zero-bytes-xlsx"),
-        pytest.param("แบบสำรวจ.xls", b"PK\x03\x04 truncated zip", id="truncated-zip-named-xls"),
+        pytest.param("แบบสำรวจ.xlsx", b"<html><body>export</body></html>", "not_a_workbook", id="html-without-a-table"),
+        pytest.param("แบบสำรวจ.xlsx", b"", "empty", id="zero-bytes-xlsx"),
+        pytest.param("แบบสำรวจ.xls", b"PK\x03\x04 truncated zip", "truncated", id="truncated-zip-named-xls"),
+        pytest.param("แบบสำรวจ.xlsx", bytes(range(256)) * 4, "not_a_workbook", id="every-byte-value"),
     ],
 )
-def test_not_a_workbook(write_bytes, name, data):
+def test_not_a_workbook(write_bytes, name, data, kind):
     with pytest.raises(FileProblem) as info:
         read_sheets(write_bytes(name, data))
-    assert info.value.kind == "not_a_workbook"
+    assert info.value.kind == kind
     assert "\n" not in info.value.th and "\n" not in info.value.en
 
 
@@ -115,16 +115,36 @@ def test_decode_csv(encoding, detected):
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "kind", "line"),
     [
-        pytest.param("ปีงบประมาณ,รหัสสถานศึกษา\r\n".encode("utf-16"), id="utf-16-with-bom"),
-        pytest.param(b"\xff\xd8\xff\xe0 not text", id="jpeg-bytes"),
+        pytest.param(b"\xff\xd8\xff\xe0 not text", "bad_encoding", 1, id="jpeg-bytes"),
+        pytest.param(b"a,b\r\n1,2\r\n\x00\x01\x02\x03,4\r\n", "not_text", 3, id="control-bytes-line-3"),
+        pytest.param("ปี,รหัส\r\n".encode("cp874") + "2569,1\r\nปี,รหัส\r\n".encode("utf-8"), "mixed_encoding", 3,
+                     id="cp874-then-utf8-line-3"),
+        pytest.param("ปี,รหัส\r\n2569,1\r\n".encode("utf-8") + "ปี,รหัส\r\n".encode("cp874"), "mixed_encoding", 3,
+                     id="utf8-then-cp874-line-3"),
     ],
 )
-def test_undecodable_csv(write_bytes, data):
+def test_undecodable_csv(write_bytes, data, kind, line):
     with pytest.raises(FileProblem) as info:
         read_sheets(write_bytes("export.csv", data))
-    assert info.value.kind == "bad_encoding"
+    assert (info.value.kind, info.value.row) == (kind, line)
+    assert f"{line}" in info.value.th and f"line {line}" in info.value.en
+
+
+@pytest.mark.parametrize(
+    "encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"], ids=["bom", "le-no-bom", "be-no-bom", "utf-32-bom"]
+)
+def test_utf16_csv_reads_to_the_same_rows(write_csv, encoding):
+    [sheet] = read_sheets(write_csv(f"{encoding}.csv", THAI_ROWS, encoding))
+    assert sheet.cells.rows() == [tuple(r) for r in THAI_ROWS]
+
+
+def test_utf16_tab_separated_unicode_text(write_bytes):
+    """Excel's "Unicode Text": UTF-16 with BOM, tab-separated."""
+    text = "\r\n".join("\t".join(r) for r in THAI_ROWS) + "\r\n"
+    [sheet] = read_sheets(write_bytes("unicode.txt", text.encode("utf-16")))
+    assert sheet.cells.rows() == [tuple(r) for r in THAI_ROWS]
 
 
 def test_csv_title_row_narrower_than_the_header_keeps_every_column(write_bytes):
