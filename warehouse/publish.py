@@ -36,7 +36,7 @@ from pipelines.config import Home
 LEDGER = "published.json"
 DUCKDB_FILE = "khlang.duckdb"
 MANIFEST = "manifest.json"
-VERSION_NAME = re.compile(r"^v\d{4,}$")
+VERSION_NAME = re.compile(r"v\d{4,}")
 TMP_SUFFIX = ".tmp"  # every temporary file or folder Khlang writes ends so (recover removes them)
 
 
@@ -123,7 +123,7 @@ def _commit(home: Home, entry: dict) -> None:
 
 
 def _next_version(home: Home) -> str:
-    on_disk = [int(p.name[1:]) for p in home.versions.glob("v[0-9]*") if VERSION_NAME.match(p.name)]
+    on_disk = [int(p.name[1:]) for p in home.versions.glob("v[0-9]*") if VERSION_NAME.fullmatch(p.name)]
     committed = [int(e["version"][1:]) for e in ledger(home)]
     return f"v{max(on_disk + committed, default=0) + 1:04d}"
 
@@ -242,7 +242,7 @@ def verified_version(home: Home, version: str | None = None) -> dict:
         version = current_version(home)
         if version is None:
             raise NotPublished(home)
-    if not isinstance(version, str) or not VERSION_NAME.match(version):
+    if not isinstance(version, str) or not VERSION_NAME.fullmatch(version):
         raise VersionRefused(f"'{version}' ไม่ใช่ชื่อรุ่นของคลังข้อมูล (เช่น v0003)",
                              f"{version!r} is not a warehouse version name (such as v0003)")
     if version not in entries:
@@ -300,7 +300,7 @@ def recover(home: Home) -> list[str]:
     published = {e["version"] for e in ledger(home)}
     if home.versions.exists():
         for p in home.versions.iterdir():
-            if p.is_dir() and VERSION_NAME.match(p.name) and p.name not in published:
+            if p.is_dir() and VERSION_NAME.fullmatch(p.name) and p.name not in published:
                 shutil.rmtree(p)
                 removed.append(str(p.relative_to(home.root)))
     current = current_version(home)

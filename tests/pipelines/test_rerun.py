@@ -55,7 +55,12 @@ def test_a_crashing_run_keeps_the_published_version(demo_home, tmp_path, monkeyp
     result = run_nightly(h)
     assert not result.success
     assert h.duckdb_path.read_bytes() == before
-    assert result.version == "v0001"
+    assert result.version is None and result.published_version == "v0001"
+    # The failed run reports its own counts (it validated everything), never the published version's.
+    assert result.accounting_from == "validated (not published)"
+    own = result.accounting.select("source_file", "table_name", "rows_in").sort("source_file", "table_name")
+    published = read_snapshot(h, "file_accounting", "v0001").select(own.columns).sort("source_file", "table_name")
+    assert own.equals(published)
 
 
 def test_unbalanced_row_accounting_fails_its_check_and_publishes_nothing(demo_home, tmp_path, monkeypatch):

@@ -109,7 +109,7 @@ def test_nothing_published_is_said_plainly(tmp_path):
         verified_version(h)
 
 
-@pytest.mark.parametrize("name", ["../v0001", "/etc/passwd", "v1", "V0001", "v0001/../v0001", "", "v0001 "])
+@pytest.mark.parametrize("name", ["../v0001", "/etc/passwd", "v1", "V0001", "v0001/../v0001", "", "v0001 ", "v0001\n"])
 def test_only_a_version_name_is_accepted(tmp_path, name):
     h = home(tmp_path)
     publish(h, _tables(3))
