@@ -2,7 +2,9 @@
 
 One multi-asset because one pass over the files yields every table (a workbook may hold several).
 Per-file problems (missing required column, empty workbook, not really an .xlsx) go to
-`raw/file_report`; the file's rows are not ingested and the rest of the batch goes on.
+`raw/file_report`; the file's rows are not ingested and the rest of the batch goes on. Landing entries
+that are not read (lock files, hidden files, FIFOs, links out of landing/...) get a `skipped` row there
+with the reason, so every entry under landing/ is accounted for.
 """
 
 
@@ -12,6 +14,7 @@ import polars as pl
 from assets.landing import KEY as LANDING
 from assets.metadata import md_table
 from assets.resources import KhlangHome
+from pipelines.landing import shown, still_inside
 from pipelines.parsing.files import parse_file
 from warehouse import lake
 from warehouse.contracts import contracts
@@ -56,6 +59,16 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
     per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in contracts()}
     report = []
     for f in files.iter_rows(named=True):  # one iteration per file, not per row
+        if f["skip_kind"] is None and not still_inside(home.landing, f["path"]):  # changed since the scan
+            name = shown(f["path"])
+            f = {**f, "skip_kind": "symlink_outside", "skip_th": f"ข้าม '{name}': ไม่ใช่ไฟล์ใน landing/ แล้ว (ลิงก์ชี้ออกไปข้างนอก หรือถูกลบ) ไม่ได้อ่าน",
+                 "skip_en": f"skipped '{name}': no longer a file inside landing/ (a link now pointing out, or removed); not read"}
+        if f["skip_kind"] is not None:
+            context.log.info(f["skip_en"])
+            report.append({"path": f["path"], "sha256": None, "arrival_seq": None, "table_name": None, "rows_in": 0,
+                           "error_kind": "skipped", "error_th": f["skip_th"], "error_en": f["skip_en"],
+                           "notes": f["skip_kind"]})
+            continue
         parsed = parse_file(home.landing / f["path"], home.landing)
         base = {"path": f["path"], "sha256": f["sha256"], "arrival_seq": f["arrival_seq"], "notes": " | ".join(parsed.notes) or None}
         if parsed.error:
@@ -76,9 +89,11 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
         yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"rows": df.height, "files": len(frames)})
     rep = pl.DataFrame(report, schema=REPORT_SCHEMA)
     lake.write(rep, lake.path(home, "raw", "file_report"))
-    errors = rep.filter(pl.col("error_kind").is_not_null())
+    errors = rep.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
+    skipped = rep.filter(pl.col("error_kind") == "skipped")
     yield dg.MaterializeResult(
         asset_key=FILE_REPORT,
-        metadata={"files": files.height, "file_errors": errors.height,
-                  "errors": md_table(errors.select("path", "error_th", "error_sheet", "error_row", "error_column"))},
+        metadata={"files": files.height, "file_errors": errors.height, "skipped": skipped.height,
+                  "errors": md_table(errors.select(pl.col("path").map_elements(shown, return_dtype=pl.String), "error_th",
+                                                  "error_sheet", "error_row", "error_column"))},
     )
