@@ -62,8 +62,10 @@ class Entry:
 
 
 def shown(rel: str) -> str:
-    """A path as one printable line: newlines, tabs and other control characters escaped."""
-    return rel.encode("unicode_escape").decode("ascii", "backslashreplace") if not rel.isprintable() else rel
+    """A path as one printable line: newlines, tabs and other control characters escaped (Thai kept)."""
+    if rel.isprintable():
+        return rel
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in rel)
 
 
 def lock_file(name: str) -> bool:
