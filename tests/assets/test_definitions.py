@@ -47,12 +47,29 @@ def test_nightly_schedule_runs_at_two_bangkok_time():
 
 def test_sensor_requests_a_run_when_files_land_and_not_again(tmp_path):
     resources = {"khlang": KhlangHome(root=str(tmp_path))}
-    first = landing_sensor(dg.build_sensor_context(resources=resources))
+
+    def tick(cursor=None):
+        with dg.build_sensor_context(resources=resources, cursor=cursor) as ctx:  # the resource is a context manager
+            return landing_sensor(ctx), ctx.cursor
+
+    first, _ = tick()
     assert isinstance(first, dg.SkipReason)
     (tmp_path / "landing" / "2569").mkdir(parents=True)
     (tmp_path / "landing" / "2569" / "school.xlsx").write_bytes(b"x")
-    ctx = dg.build_sensor_context(resources=resources)
-    request = landing_sensor(ctx)
+    request, cursor = tick()
     assert isinstance(request, dg.RunRequest) and request.run_key
-    again = landing_sensor(dg.build_sensor_context(resources=resources, cursor=ctx.cursor))
+    again, _ = tick(cursor)
     assert isinstance(again, dg.SkipReason)
+
+
+def test_sensor_waits_while_a_run_holds_the_data_root(tmp_path):
+    from pipelines.config import home
+    from pipelines.runlock import run_lock
+
+    (tmp_path / "landing").mkdir()
+    (tmp_path / "landing" / "school.xlsx").write_bytes(b"x")
+    with run_lock(home(tmp_path), command="khlang ingest", run_id="r-123"):
+        with dg.build_sensor_context(resources={"khlang": KhlangHome(root=str(tmp_path))}) as ctx:
+            skipped = landing_sensor(ctx)
+            assert isinstance(skipped, dg.SkipReason) and "r-123" in skipped.skip_message
+            assert ctx.cursor is None, "the change is still new on the next tick"

@@ -31,6 +31,32 @@ def test_ingest_json_reports_every_file_and_totals(fresh_district, monkeypatch, 
     assert out["version"] == "v0001" and out["success"]
 
 
+def test_ingest_json_on_a_failed_run_says_so_with_its_own_counts(demo_home, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import warehouse.publish as wp
+
+    root = tmp_path / "root"
+    shutil.copytree(demo_home.root, root)
+    (root / "landing" / "new_school.csv").write_bytes((root / "landing").joinpath(
+        next(p for p in json.loads((root / "sample" / "expected.json").read_text(encoding="utf-8"))["files"]
+             if p.endswith(".csv"))).read_bytes())  # one more file: this run's counts differ from v0001's
+    monkeypatch.setenv("KHLANG_HOME", str(root))
+
+    def disk_full(*a, **k):
+        raise OSError("No space left on device (simulated)")
+
+    monkeypatch.setattr(wp, "_build_version", disk_full)
+    assert main(["ingest", "--json"]) == 2
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert out["success"] is False and out["version"] is None and out["published_version"] == "v0001"
+    assert out["counts_from"] == "validated (not published)"
+    assert "new_school.csv" in {f["file"] for f in out["files"]}, "this run's files, not v0001's"
+    assert out["totals"]["rows_in"] == sum(f["rows_in"] for f in out["files"])
+    assert "v0001" in captured.err and "published nothing" in captured.err
+
+
 def test_check_passes_a_good_file_fails_a_bad_one_and_writes_nothing(demo_home, expected, monkeypatch, capsys):
     monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
     before = _tree(demo_home.root)

@@ -35,7 +35,7 @@ def test_rerun_publishes_the_same_tables_and_a_bad_file_changes_nothing_else(dem
     third = run_nightly(h)
     assert third.success
     acc = read_snapshot(h, "file_accounting", third.version)
-    assert acc.filter(acc["source_file"] == "dltv_equipment/2569/เสีย.xlsx").get_column("error_kind").to_list() == ["not_a_workbook"]
+    assert acc.filter(acc["source_file"] == "dltv_equipment/2569/เสีย.xlsx").get_column("error_kind").to_list() == ["truncated"]  # a zip cut short
     c = _snapshot(h, third.version)
     for t in COMPARED:
         assert a[t].equals(c[t]), f"{t} changed because of a bad file"
