@@ -11,16 +11,25 @@ Nothing here parses SQL. The fence is DuckDB's own configuration, set on a priva
    is ATTACHed **READ_ONLY** as `khlang` and made the default database.
 3. The file must hold no personal column (any contract's `personal:`); publish never writes them, and
    a file that has one anyway is refused whole rather than served.
-4. `enable_external_access = false` with empty `allowed_directories`/`allowed_paths` (no file, URL,
-   glob, COPY TO, EXPORT, ATTACH, INSTALL or LOAD of anything, the version's Parquet snapshots with
-   their personal columns included), then `lock_configuration = true` (no SET/RESET/PRAGMA can undo
-   any of this).
+4. `enable_external_access = false` (no URL, extension INSTALL/LOAD, or file outside allowed paths)
+   and `disabled_filesystems = 'LocalFileSystem'` (no file on disk at all: COPY TO, EXPORT, ATTACH,
+   glob, read_* of anything, the version's Parquet snapshots with their personal columns included,
+   and the version file itself, which DuckDB would otherwise leave in `allowed_paths`), then
+   `lock_configuration = true` (no SET/RESET/PRAGMA can undo any of this).
 5. A time limit per statement: a timer calls `interrupt()` (DuckDB has no statement timeout), and the
    result handed to Python is capped at the memory limit, so neither DuckDB nor the caller can grow
    without bound.
 
 What a door connection can still change is its own in-memory scratch space (a TEMP view or macro,
 `memory` tables, ATTACH ':memory:'), which dies with the connection and is bounded by the memory limit.
+
+One DuckDB 1.5 gap, checked on this machine: `CALL enable_logging(storage = 'file', ...)` is not
+stopped by `lock_configuration`. With only external access off, the log file is refused but every
+later statement fails and closing the connection aborts the whole process (an exception thrown while
+DuckDB flushes its log on close). The disabled local file system now refuses file logging outright;
+as a second guard, after every statement the door checks the connection still answers, and if not,
+the statement is refused and the connection is set aside, never closed (`unclosable()`); `khlang sql`
+then leaves with `os._exit` so such an abort cannot happen.
 
 Every failure is a `DoorError` carrying one Thai and one English line, DuckDB's own message (with its
 hints such as "Candidate bindings: ...") and a kind: refused, sql, timeout, memory, too_large, personal.
@@ -41,13 +50,19 @@ import pyarrow as pa
 from pipelines.config import Home
 from warehouse.publish import NotPublished, published_duckdb
 
-__all__ = ["DoorError", "Door", "Limits", "NotPublished", "connect", "query", "csv_text", "parse_size"]
+__all__ = ["DoorError", "Door", "Limits", "NotPublished", "connect", "query", "csv_text", "parse_size", "unclosable"]
 
 CATALOG = "khlang"
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MEMORY = "2GB"
 DEFAULT_THREADS = 2
 _BATCH_ROWS = 65_536
+_UNCLOSABLE: list[duckdb.DuckDBPyConnection] = []  # see the module docstring: closing these aborts
+
+
+def unclosable() -> int:
+    """How many door connections were set aside because closing them would abort the process."""
+    return len(_UNCLOSABLE)
 
 
 @dataclass(frozen=True)
@@ -136,7 +151,8 @@ def _classify(err: Exception, limits: Limits, timed_out: bool) -> DoorError:
         return DoorError("memory", f"คำสั่งใช้หน่วยความจำเกิน {limits.memory} จึงถูกหยุด (ลองจำกัดแถวหรือสรุปผลก่อน)",
                          f"memory limit of {limits.memory} exceeded: the statement was stopped (narrow or aggregate it)",
                          first)
-    if kind == "permission" or (kind == "invalid_input" and any(s in str(err) for s in _REFUSED_INVALID_INPUT)):
+    if (kind == "permission" or (kind == "invalid_input" and any(s in str(err) for s in _REFUSED_INVALID_INPUT))
+            or "LocalFileSystem disabled" in str(err)):
         return DoorError("refused", "ด่าน SQL ไม่อนุญาตคำสั่งนี้: อ่านได้อย่างเดียว เฉพาะตารางในคลังข้อมูล",
                          "refused by the SQL door: read-only, warehouse tables only", detail)
     return DoorError("sql", "คำสั่ง SQL ผิดพลาด", "SQL error", detail)
@@ -154,6 +170,7 @@ class Door:
     def __init__(self, path: Path, limits: Limits | None = None):
         self.path = Path(path)
         self.limits = limits or Limits()
+        self._poisoned: duckdb.DuckDBPyConnection | None = None
         if not self.path.is_file():
             raise FileNotFoundError(f"ไม่พบแฟ้มคลังข้อมูล {self.path} / warehouse file not found: {self.path}")
         self._con = duckdb.connect(":memory:", config={
@@ -186,9 +203,13 @@ class Door:
             raise DoorError("personal",
                             f"แฟ้มคลังข้อมูล {self.path.parent.name} มีคอลัมน์ข้อมูลส่วนบุคคล ({names}) จึงไม่เปิดให้สืบค้น — แจ้งกลุ่ม ICT",
                             f"the warehouse file {self.path} holds personal columns ({names}); refused: tell the ICT group")
-        con.execute("SET allowed_directories = []")
-        con.execute("SET allowed_paths = []")
+        # enable_external_access=false alone is not enough: DuckDB then adds every attached file and its
+        # .wal/.wal.checkpoint/.wal.recovery siblings to allowed_paths (and allows no change to them), so
+        # `COPY ... TO '<version>.wal'` or `USE memory; DETACH khlang; ATTACH '<version>' (READ_WRITE)`
+        # would still work. Disabling the local file system after the ATTACH closes that: the attached
+        # file keeps reading through its open handle, nothing else on disk can be opened.
         con.execute("SET enable_external_access = false")
+        con.execute("SET disabled_filesystems = 'LocalFileSystem'")
         con.execute("SET lock_configuration = true")
 
     # -- running statements ----------------------------------------------------------------------
@@ -209,22 +230,58 @@ class Door:
         try:
             result = self._con.execute(sql, list(params) if params else [])
             if result.description is None:  # a statement without rows (e.g. SET VARIABLE)
-                return pa.table({})
-            reader = result.to_arrow_reader(_BATCH_ROWS)
-            batches, size = [], 0
-            for batch in reader:
-                size += batch.nbytes
-                if size > cap:
-                    raise DoorError("too_large", f"ผลลัพธ์ใหญ่เกิน {limits.memory} (ใส่ LIMIT หรือสรุปผลก่อน)",
-                                    f"the result is larger than {limits.memory} (add LIMIT or aggregate)")
-                batches.append(batch)
-            return pa.Table.from_batches(batches, schema=reader.schema)
+                table = pa.table({})
+            else:
+                reader = result.to_arrow_reader(_BATCH_ROWS)
+                batches, size = [], 0
+                for batch in reader:
+                    size += batch.nbytes
+                    if size > cap:
+                        raise DoorError("too_large", f"ผลลัพธ์ใหญ่เกิน {limits.memory} (ใส่ LIMIT หรือสรุปผลก่อน)",
+                                        f"the result is larger than {limits.memory} (add LIMIT or aggregate)")
+                    batches.append(batch)
+                table = pa.Table.from_batches(batches, schema=reader.schema)
+            failure = None
         except (duckdb.Error, pa.ArrowException) as e:
-            raise _classify(e, limits, fired.is_set()) from None
+            failure = e
         finally:
             timer.cancel()
+        if not self._healthy():
+            raise self._logging_refused()
+        if failure is not None:
+            raise _classify(failure, limits, fired.is_set())
+        return table
+
+    def _healthy(self) -> bool:
+        """False once even a trivial query hits a permission error: the state in which DuckDB aborts
+        the process on close (its log flush fails). Other failures, such as an aborted transaction,
+        are safe to close."""
+        if self._poisoned is not None:
+            return False
+        ok = True
+        for _ in range(2):  # a second try if the time limit's interrupt landed on this check
+            try:
+                self._con.execute("SELECT 1").fetchall()
+                break
+            except duckdb.InterruptException:
+                continue
+            except duckdb.PermissionException:
+                ok = False
+                break
+            except duckdb.Error:
+                break
+        if not ok:
+            self._poisoned = self._con
+            _UNCLOSABLE.append(self._con)  # never closed: DuckDB would abort the process
+        return ok
+
+    def _logging_refused(self) -> DoorError:
+        return DoorError("refused", "ด่าน SQL ไม่อนุญาตคำสั่งนี้: อ่านได้อย่างเดียว เฉพาะตารางในคลังข้อมูล (การเชื่อมต่อนี้ใช้ต่อไม่ได้)",
+                         "refused by the SQL door: read-only, warehouse tables only (this connection cannot go on)")
 
     def query(self, sql: str, params: list | tuple | None = None) -> pl.DataFrame:
+        if self._poisoned is not None:
+            raise self._logging_refused()
         table = self.arrow(sql, params)
         try:
             return pl.from_arrow(table) if table.num_columns else pl.DataFrame()
@@ -234,7 +291,8 @@ class Door:
                             _one_line(str(e))) from None
 
     def close(self) -> None:
-        self._con.close()
+        if self._poisoned is None:
+            self._con.close()
 
     def __enter__(self) -> Door:
         return self

@@ -6,6 +6,7 @@ a statement refused by the fence, an SQL mistake, the time or memory limit, noth
 
 from __future__ import annotations
 
+import os
 import sys
 
 from pipelines.cli.output import out as _out
@@ -20,7 +21,7 @@ def _fail(line: str) -> int:
 def cmd_sql(args) -> int:
     import polars as pl
 
-    from warehouse.read import DoorError, Limits, NotPublished, csv_text, query
+    from warehouse.read import DoorError, Limits, NotPublished, csv_text, query, unclosable
 
     try:
         limits = Limits(timeout_s=args.timeout, memory=args.memory)
@@ -29,6 +30,12 @@ def cmd_sql(args) -> int:
     try:
         df = query(home(), args.query, limits=limits)
     except DoorError as e:
+        if unclosable():
+            # DuckDB would abort the process when this connection is closed (see warehouse.read):
+            # say why, flush, and leave without running its destructor.
+            _fail(e.line())
+            sys.stdout.flush()
+            os._exit(2)
         return _fail(e.line())
     except NotPublished as e:
         return _fail(f"{e.th} / {e.en}")
