@@ -75,10 +75,49 @@ def test_check_passes_a_good_file_fails_a_bad_one_and_writes_nothing(demo_home, 
 
 def test_sql_is_read_only(demo_home, monkeypatch, capsys):
     monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    before = _tree(demo_home.root)
     assert main(["sql", "SELECT count(*) AS n FROM schools", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["n"] > 250
-    with pytest.raises(Exception, match="read-only"):
-        main(["sql", "DELETE FROM schools"])
+    for statement in ("DELETE FROM schools", f"COPY (SELECT 'x') TO '{demo_home.duckdb_path}'",
+                      "SELECT * FROM read_csv('/etc/passwd')", "ATTACH ':memory:' AS m; USE m; DETACH khlang"
+                      f"; ATTACH '{demo_home.duckdb_path}' AS w (READ_WRITE)", "SET enable_external_access = true"):
+        assert main(["sql", statement]) == 2, statement
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "ด่าน SQL ไม่อนุญาตคำสั่งนี้" in err[0] and "refused by the SQL door" in err[0], err
+    assert _tree(demo_home.root) == before, "sql must not write anything"
+
+
+def test_sql_errors_are_one_line_in_thai_and_english_with_duckdbs_hint(demo_home, monkeypatch, capsys):
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    assert main(["sql", "SELECT school_nam FROM schools"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("คำสั่ง SQL ผิดพลาด / SQL error — Binder Error")
+    assert "Candidate bindings" in err[0] and '"school_name"' in err[0]
+    assert main(["sql", "SELECT reporter_name, reporter_phone FROM dltv_equipment"]) == 2
+    assert "reporter_name" in capsys.readouterr().err
+    assert main(["sql", "SELECT count(*) FROM range(100000000) a, range(100000000) b WHERE a.range + b.range < 0",
+                 "--timeout", "0.5"]) == 2
+    assert capsys.readouterr().err.strip() == ("คำสั่งใช้เวลาเกิน 0.5 วินาที จึงถูกหยุด (ลองจำกัดแถวหรือสรุปผลก่อน) / "
+                                               "time limit of 0.5 s exceeded: the statement was stopped (narrow or aggregate it)")
+    assert main(["sql", "SELECT 1", "--memory", "plenty"]) == 2
+    assert "512MB" in capsys.readouterr().err
+
+
+def test_sql_csv_and_json_hold_list_columns(demo_home, monkeypatch, capsys):
+    import csv
+    import io
+
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    query = "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine ORDER BY source_file, sheet, row_number"
+    assert main(["sql", query, "--format", "csv"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert rows and all(json.loads(r["rule_ids"]) for r in rows)
+    assert main(["sql", query, "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert [r["rule_ids"] for r in as_json] == [json.loads(r["rule_ids"]) for r in rows]
+    assert main(["sql", "SELECT * FROM dltv_equipment", "--format", "csv"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split(",")
+    assert "school_code" in header and "reporter_name" not in header and "reporter_phone" not in header
 
 
 def test_export_twice_gives_identical_files_without_personal_data(demo_home, tmp_path, monkeypatch, capsys):
