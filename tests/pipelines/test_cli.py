@@ -79,8 +79,9 @@ def test_sql_is_read_only(demo_home, monkeypatch, capsys):
     assert main(["sql", "SELECT count(*) AS n FROM schools", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["n"] > 250
     for statement in ("DELETE FROM schools", f"COPY (SELECT 'x') TO '{demo_home.duckdb_path}'",
-                      "SELECT * FROM read_csv('/etc/passwd')", "ATTACH ':memory:' AS m; USE m; DETACH khlang"
-                      f"; ATTACH '{demo_home.duckdb_path}' AS w (READ_WRITE)", "SET enable_external_access = true"):
+                      "SELECT * FROM read_csv('/etc/passwd')",
+                      f"ATTACH ':memory:' AS m; USE m; DETACH khlang; ATTACH '{demo_home.duckdb_path}' AS w (READ_WRITE)",
+                      "SET enable_external_access = true"):
         assert main(["sql", statement]) == 2, statement
         err = capsys.readouterr().err.strip().splitlines()
         assert len(err) == 1 and "ด่าน SQL ไม่อนุญาตคำสั่งนี้" in err[0] and "refused by the SQL door" in err[0], err

@@ -225,10 +225,10 @@ def test_the_fence_settings_hold_on_every_connection(wh):
 
 ANALYST_QUERIES = [
     ("SELECT * FROM schools ORDER BY school_code", 6),
-    ("SELECT s.district, count(*) AS n, sum(e.tv_broken) AS broken FROM dltv_equipment e "
-     "JOIN schools s USING (school_code) GROUP BY ALL ORDER BY n DESC", 3),
-    ("SELECT school_code, students_total, rank() OVER (PARTITION BY district ORDER BY students_total DESC) AS r, "
-     "sum(students_total) OVER () AS total FROM schools", 6),
+    (("SELECT s.district, count(*) AS n, sum(e.tv_broken) AS broken FROM dltv_equipment e "
+      "JOIN schools s USING (school_code) GROUP BY ALL ORDER BY n DESC"), 3),
+    (("SELECT school_code, students_total, rank() OVER (PARTITION BY district ORDER BY students_total DESC) AS r, "
+      "sum(students_total) OVER () AS total FROM schools"), 6),
     ("WITH big AS (SELECT * FROM schools WHERE students_total > 100) SELECT district, count(*) FROM big GROUP BY 1", None),
     ("SELECT table_name, rule_id FROM quarantine, unnest(rule_ids) AS u(rule_id) ORDER BY ALL", 3),
     ("SELECT * FROM quarantine WHERE list_contains(rule_ids, 'REF-01')", 1),
@@ -389,9 +389,32 @@ def test_moving_duckdbs_log_to_a_file_is_refused_without_crashing_khlang_sql(wh,
     before = _fingerprint(wh.root)
     khlang = Path(sys.executable).with_name("khlang")
     done = subprocess.run([str(khlang), "sql", statement.format(out=out)], capture_output=True, text=True,
-                          env={**os.environ, "KHLANG_HOME": str(wh.root)}, cwd=tmp_path, timeout=120)
+                          env={**os.environ, "KHLANG_HOME": str(wh.root)}, cwd=tmp_path, timeout=120, check=False)
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ด่าน SQL ไม่อนุญาตคำสั่งนี้") and "refused" in lines[0]
     assert "terminate" not in done.stderr and "Traceback" not in done.stderr
     assert list(out.iterdir()) == [] and _fingerprint(wh.root) == before
+
+
+def test_the_dashboards_read_through_the_same_door(tmp_path, monkeypatch):
+    from dashboards import data
+
+    h = make_home(tmp_path / "root")
+    monkeypatch.setenv("KHLANG_HOME", str(h.root))
+    publish(h, _tables(3))
+    assert data.q("SELECT count(*) AS n FROM schools").item() == 3
+    with pytest.raises(read.DoorError) as caught:
+        data.q(f"COPY (SELECT 1) TO '{tmp_path}/x.csv'")
+    assert caught.value.kind == "refused" and not (tmp_path / "x.csv").exists()
+    with pytest.raises(read.DoorError):
+        data.q("SELECT reporter_name FROM dltv_equipment")
+    old = read.connect(h)  # a connection left open in the same process
+    try:
+        publish(h, _tables(6))
+        assert data.q("SELECT count(*) AS n FROM schools").item() == 6
+        assert data.info()["version"] == "v0002"
+    finally:
+        old.close()
+    csv = data.csv_bytes(data.q("SELECT rule_ids FROM quarantine ORDER BY school_code")).decode("utf-8-sig")
+    assert csv.splitlines() == ["rule_ids", '"[""DLTV-02"", ""DLTV-03""]"', '"[""REF-01""]"']
