@@ -6,11 +6,12 @@ Excel row i+1 and errors can name the real row. Formula-error cells (`#REF!`, `#
 from calamine as empty; for .xlsx they are read from the sheet XML and put back as the text Excel shows,
 so casting reports them as formula errors (FMT-03), not as blanks.
 
-A file is read as what its bytes are, not what its name says: a CSV renamed .xlsx is read as CSV, an
-HTML table saved as .xls (what "export to Excel" in many web systems does) is read as that table (row n
-of sheet `ตาราง k` is the table's n-th `<tr>`), a workbook named .csv as a workbook; each with a note
-saying so. Anything else (zero bytes, a truncated or password-protected workbook, random bytes) is a
-per-file problem saying plainly what the file is.
+A file is looked at for what its bytes are, not what its name says. An HTML table saved as .xls (what
+"export to Excel" does in the web systems schools use; they cannot produce anything else) is read as
+that table (row n of sheet `ตาราง k` is the table's n-th `<tr>`), and a workbook named .csv as a
+workbook, each with a note saying so. CSV text renamed .xlsx (a renaming slip the school can fix) and
+anything else (zero bytes, a truncated or password-protected workbook, random bytes) is a per-file
+problem saying plainly what the file is.
 
 CSV (and text) in UTF-8, UTF-8 with BOM, Thai Windows encoding (cp874, a superset of TIS-620), or
 UTF-16 with or without BOM (Excel's "Unicode Text"; tab-separated is recognised). A file whose lines
@@ -435,9 +436,14 @@ def read_file(path: Path) -> ReadFile:
         )
     if suffix in CSV_SUFFIXES:
         return ReadFile([csv_sheet(text)])
-    note = (f"ไฟล์นี้เป็นข้อความ CSV ({encoding}) ที่ตั้งชื่อเป็น {suffix} อ่านเป็น CSV "
-            f"/ CSV text ({encoding}) named {suffix}, read as CSV")
-    return ReadFile([csv_sheet(text)], [note])
+    # Text renamed to a workbook name is a renaming slip the school can fix; said plainly, not guessed at.
+    raise FileProblem(
+        "not_a_workbook",
+        th=f"ไฟล์นี้เป็นข้อความ CSV ({encoding}) ไม่ใช่สมุดงาน Excel แม้ชื่อจะลงท้าย {suffix} "
+        "— เปลี่ยนนามสกุลเป็น .csv หรือเปิดใน Excel แล้วบันทึกเป็น .xlsx",
+        en=f"this file is CSV text ({encoding}), not an Excel workbook, although it is named {suffix}; "
+        "rename it to .csv or open it in Excel and save as .xlsx",
+    )
 
 
 def read_sheets(path: Path) -> list[Sheet]:

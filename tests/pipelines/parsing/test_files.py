@@ -238,8 +238,8 @@ def test_workbook_problems(write_xlsx, landing, sheets, kind):
     ("name", "data", "kind"),
     [
         pytest.param("แบบสำรวจ.xlsx", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not_a_workbook", id="image-named-xlsx"),
-        pytest.param("แบบสำรวจ.xlsx", "ปีงบประมาณ,รหัสสถานศึกษา\n2569,1034560001\n".encode(), "unknown_table",
-                     id="csv-text-named-xlsx-read-as-csv"),  # fmt: skip
+        pytest.param("แบบสำรวจ.xlsx", "ปีงบประมาณ,รหัสสถานศึกษา\n2569,1034560001\n".encode(), "not_a_workbook",
+                     id="csv-text-named-xlsx"),  # fmt: skip
         pytest.param("export.csv", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "bad_encoding", id="jpeg-named-csv"),
         pytest.param("empty.csv", b"", "empty", id="empty-csv"),
         pytest.param("แบบสำรวจ.pdf", b"%PDF-1.7", "unsupported", id="pdf"),

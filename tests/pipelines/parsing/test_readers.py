@@ -192,3 +192,55 @@ def test_unsupported_extension(write_bytes, name):
         read_sheets(write_bytes(name, b"whatever"))
     assert info.value.kind == "unsupported"
     assert ".xlsx" in info.value.th and ".csv" in info.value.en
+
+
+# --- files that are not what their name says ---------------------------------------------------------
+
+
+def test_html_table_saved_as_xls_keeps_tr_rows_and_merged_cells_in_their_first_cell(write_bytes):
+    html = ("<html><body><p>ส่งออกจากระบบ</p><table>"
+            "<tr><td colspan='3'>บัญชีจัดสรร ๒๕๖๙</td></tr>"
+            "<tr><th>ปีงบประมาณ</th><th>รหัสสถานศึกษา</th><th>รายการ</th></tr>"
+            "<tr><td rowspan='2'>2569</td><td>0104005001</td><td>จาน</td></tr>"
+            "<tr><td>1040050012</td><td> ทีวี </td></tr>"
+            "<tr><td></td><td></td><td></td></tr>"
+            "</table></body></html>").encode("cp874")  # fmt: skip
+    from pipelines.parsing.readers import read_file
+
+    read = read_file(write_bytes("e-Budget.xls", html))
+    [sheet] = read.sheets
+    assert sheet.name == "ตาราง 1"
+    assert sheet.cells.rows() == [
+        ("บัญชีจัดสรร ๒๕๖๙", None, None),
+        ("ปีงบประมาณ", "รหัสสถานศึกษา", "รายการ"),
+        ("2569", "0104005001", "จาน"),  # a code keeps its leading zero: HTML cells are text
+        (None, "1040050012", "ทีวี"),
+        (None, None, None),  # row 5 is the 5th <tr>, blank or not
+    ]
+    assert any("HTML" in n for n in read.notes)
+
+
+def test_workbook_named_csv_is_read_as_a_workbook_with_a_note(write_xlsx, landing):
+    from pipelines.parsing.readers import read_file
+
+    src = write_xlsx("real.xlsx", {"ข้อมูล": [["รหัสสถานศึกษา"], ["1034560001"]]})
+    renamed = src.rename(landing / "export.csv")
+    read = read_file(renamed)
+    assert [s.name for s in read.sheets] == ["ข้อมูล"] and read.sheets[0].cells.rows() == [("รหัสสถานศึกษา",), ("1034560001",)]
+    assert any(".csv" in n and "Excel" in n for n in read.notes)
+
+
+def test_formula_error_cells_come_back_as_the_text_excel_shows(tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "สูตร.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("ข้อมูล")
+    ws.write_row(0, 2, ["จำนวน", "ราคา"])
+    ws.write_formula(1, 2, "=1/0", None, "#DIV/0!")
+    ws.write_formula(3, 3, "=A99", None, "#REF!")
+    ws.write_formula(2, 2, "=1+1", None, 2)
+    wb.close()
+    [sheet] = read_sheets(path)
+    assert sheet.col_offset == 2
+    assert sheet.cells.rows() == [("จำนวน", "ราคา"), ("#DIV/0!", None), ("2", None), (None, "#REF!")]
