@@ -37,7 +37,6 @@ hints such as "Candidate bindings: ...") and a kind: refused, sql, timeout, memo
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass
@@ -313,16 +312,14 @@ def query(home: Home, sql: str, params: list | tuple | None = None, limits: Limi
 
 
 def csv_text(df: pl.DataFrame) -> str:
-    """CSV of any result: nested values (lists such as rule_ids, structs, maps) as JSON text."""
-    nested = [c for c, t in df.schema.items() if t.is_nested() or isinstance(t, (pl.Binary, pl.Object))]
-    if nested:
-        df = df.with_columns(
-            pl.Series(c, [None if v is None else _json(v) for v in df[c].to_list()], dtype=pl.String) for c in nested
-        )
-    return df.write_csv()
-
-
-def _json(value) -> str:
-    if isinstance(value, bytes):
-        return value.hex()
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """CSV of any result: nested values (lists such as rule_ids, structs) as JSON text, binary as hex."""
+    out = []
+    for c, t in df.schema.items():
+        if t.is_nested():  # Polars' JSON encoder, one column at a time (no Python loop over values)
+            as_json = pl.struct(pl.col(c).alias("v")).struct.json_encode().str.strip_prefix('{"v":').str.strip_suffix("}")
+            out.append(pl.when(pl.col(c).is_null()).then(None).otherwise(as_json).alias(c))
+        elif t == pl.Binary:
+            out.append(pl.col(c).bin.encode("hex"))
+        else:
+            out.append(pl.col(c))
+    return df.select(out).write_csv()

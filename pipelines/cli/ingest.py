@@ -22,17 +22,20 @@ def _file_rows(accounting) -> list[dict]:
                 "row": r["error_row"],
                 "column": r["error_column"],
             }
-        rows.append({"file": r["source_file"], "table": r["table_name"], **{k: r[k] for k in OUTCOME_COLUMNS}, "error": error})
+        rows.append({"file": r["source_file"], "table": r["table_name"], **{k: r[k] for k in OUTCOME_COLUMNS},
+                     "error": error, "notes": r["notes"]})
     return rows
 
 
 def _print_accounting(h: Home, summary) -> None:
+    from pipelines.landing import shown  # a file name with a newline stays on its line
+
     files = _file_rows(summary.accounting)
-    width = max([len(f["file"]) for f in files] + [4])
+    width = max([len(shown(f["file"])) for f in files] + [4])
     _out(f"{'file':<{width}}  {'table':<16} {'in':>5} {'valid':>6} {'flag':>5} {'quar':>5} {'super':>6}")
     for f in files:
         _out(
-            f"{f['file']:<{width}}  {(f['table'] or '-'):<16} {f['rows_in']:>5} {f['valid']:>6} "
+            f"{shown(f['file']):<{width}}  {(f['table'] or '-'):<16} {f['rows_in']:>5} {f['valid']:>6} "
             f"{f['flagged']:>5} {f['quarantined']:>5} {f['superseded']:>6}"
         )
         if f["error"]:
@@ -40,6 +43,9 @@ def _print_accounting(h: Home, summary) -> None:
             where = ", ".join(x for x in (e["sheet"] and f"ชีต {e['sheet']}", e["row"] and f"แถว {e['row']}", e["column"] and f"คอลัมน์ {e['column']}") if x)
             _out(f"{'':<{width}}  ! {e['th']}" + (f" ({where})" if where else ""))
             _out(f"{'':<{width}}    {e['en']}")
+        elif f["notes"]:  # e.g. an HTML table saved as .xls, read as the table it is
+            for note in f["notes"].split(" | "):
+                _out(f"{'':<{width}}  · {note}")
     totals = {k: sum(f[k] for f in files) for k in OUTCOME_COLUMNS}
     _out(
         f"{'รวม / total':<{width}}  {'':<16} {totals['rows_in']:>5} {totals['valid']:>6} {totals['flagged']:>5} "
