@@ -12,6 +12,11 @@ from pathlib import Path
 
 TIMEZONE = "Asia/Bangkok"
 ENV_HOME = "KHLANG_HOME"
+# `khlang serve` serves the GX Data Docs site over HTTP on localhost and tells the dashboards where.
+ENV_DOCS_URL = "KHLANG_DOCS_URL"
+DEFAULT_PORTS = {"dagster": 3000, "streamlit": 8501, "docs": 8502}
+# Browser tests keep a screenshot of every page here for reviewers (git-ignored).
+SCREENSHOTS_DIR = Path(__file__).resolve().parent.parent / "screenshots"
 # Where GX's file context (created under the data root) writes its Data Docs site.
 DATA_DOCS_INDEX = Path("gx", "uncommitted", "data_docs", "local_site", "index.html")
 
