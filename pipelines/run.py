@@ -66,6 +66,7 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
     warnings.filterwarnings("ignore", module="dagster")
     import dagster as dg
 
+    from assets.automation import nightly_job
     from assets.definitions import ALL_ASSETS
     from assets.partitions import ALL_YEARS
     from assets.resources import KhlangHome
@@ -78,11 +79,14 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
     with instance_for(home) as instance:
         with run_lock(home, command="khlang ingest", wait_seconds=wait_seconds,
                       on_acquire=lambda previous: recovered.extend(after_crash(home, instance, previous))):
-            result = dg.materialize(
-                ALL_ASSETS,
+            # The same `nightly` job the schedule and the sensor run, bound to this data root: CLI runs
+            # show in the Dagster UI under its name.
+            job = dg.Definitions(
+                assets=ALL_ASSETS, jobs=[nightly_job], resources={"khlang": KhlangHome(root=str(home.root))}
+            ).resolve_job_def(nightly_job.name)
+            result = job.execute_in_process(
                 instance=instance,
-                resources={"khlang": KhlangHome(root=str(home.root))},
-                tags={**ALL_YEARS, **run_tags()},
+                tags={**ALL_YEARS, **run_tags(), "khlang/started_by": "khlang ingest"},
                 raise_on_error=False,
                 run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
             )
