@@ -51,6 +51,38 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Attention:
+    """When a rule's result needs a person (its Dagster asset check fails) rather than being a finding.
+
+    `any`: one failing row is enough (e.g. an unknown school in the office's own allocation register).
+    Otherwise a file needs a person when at least `file_share` of its rows (and at least `min_rows`
+    rows) break the rule: a wrong template or a systematic error, not a few mistyped cells. `never`:
+    the rule's results are findings only (flags meant for review).
+    """
+
+    any: bool = False
+    file_share: float | None = None
+    min_rows: int = 1
+    never: bool = False
+
+    @classmethod
+    def parse(cls, raw: dict | None, default: "Attention") -> "Attention":
+        if raw is None:
+            return default
+        unknown = set(raw) - {"any", "file_share", "min_rows", "never"}
+        if unknown:
+            raise ValueError(f"attention: unknown keys {sorted(unknown)}")
+        return cls(**raw)
+
+    def describe(self) -> str:
+        if self.never:
+            return "never (findings only)"
+        if self.any:
+            return "any failing row"
+        return f"a file with ≥ {self.file_share:.0%} of its rows and ≥ {self.min_rows} rows failing"
+
+
+@dataclass(frozen=True)
 class Check:
     """One rule (or one item of a `for_each` rule) with the GX expectations that implement it."""
 
@@ -60,6 +92,7 @@ class Check:
     en: str
     expectations: tuple[dict[str, Any], ...]
     variant: str | None = None  # the item key for per-item rules
+    attention: Attention = field(default_factory=Attention)
 
     @property
     def check_name(self) -> str:
@@ -96,6 +129,13 @@ class Contract:
     computed: dict[str, str] = field(default_factory=dict)  # derived columns stored with the table
     checks: tuple[Check, ...] = ()
     coverage: tuple[Coverage, ...] = ()
+    attention: dict = field(default_factory=dict)  # per-severity defaults for this table's rules
+
+    def attention_for(self, rule_id: str) -> Attention:
+        """When `rule_id` (a parse-level rule or one of this table's) needs a person on this table."""
+        if rule_id in parse_rules():
+            return Attention.parse(None, default_attention(parse_rules()[rule_id].severity, self.attention))
+        return self.rule(rule_id).attention
 
     @property
     def column_names(self) -> list[str]:
@@ -165,11 +205,18 @@ def default_max_length(col_type: str) -> int | None:
     return common()["max_length"].get(col_type)
 
 
+def default_attention(severity: str, table_default: dict | None = None) -> Attention:
+    """The `attention:` of a rule that declares none: its table's, else _common.yaml's by severity."""
+    base = Attention.parse(common()["attention"][severity], Attention())
+    return Attention.parse(table_default.get(severity) if table_default else None, base)
+
+
 @functools.cache
 def parse_rules() -> dict[str, Check]:
     """FMT-01..04, REQ-01: decided while casting, before any expectation runs."""
     return {
-        r["id"]: Check(rule_id=r["id"], severity=r["severity"], th=r["th"], en=r["en"], expectations=())
+        r["id"]: Check(rule_id=r["id"], severity=r["severity"], th=r["th"], en=r["en"], expectations=(),
+                       attention=Attention.parse(r.get("attention"), default_attention(r["severity"])))
         for r in common()["rules"]
     }
 
@@ -223,11 +270,12 @@ def _expand_expectations(raw: list[dict]) -> list[dict]:
     return out
 
 
-def _checks(raw: list[dict]) -> list[Check]:
+def _checks(raw: list[dict], table_attention: dict | None = None) -> list[Check]:
     out: list[Check] = []
     for r in raw:
         if r["severity"] not in SEVERITIES:
             raise ValueError(f"rule {r['id']}: severity must be one of {SEVERITIES}")
+        attention = Attention.parse(r.get("attention"), default_attention(r["severity"], table_attention))
         variants = lists()[r["for_each"]] if "for_each" in r else [None]
         for v in variants:
             mapping = {"item": v.key, "item_th": v.th, "item_en": v.en} if v else {}
@@ -239,6 +287,7 @@ def _checks(raw: list[dict]) -> list[Check]:
                     en=_fill(r["en"], mapping),
                     expectations=tuple(_expand_expectations(_fill(r["expect"], mapping))),
                     variant=v.key if v else None,
+                    attention=attention,
                 )
             )
     return out
@@ -271,7 +320,8 @@ def _load(path: Path) -> Contract:
         enrich=tuple(raw.get("enrich", ())),
         derive=_derive(raw.get("derive", {})),
         computed=dict(raw.get("computed", {})),
-        checks=tuple(_checks(raw.get("rules", []))),
+        checks=tuple(_checks(raw.get("rules", []), raw.get("attention"))),
+        attention=raw.get("attention") or {},
         coverage=tuple(Coverage(**c) for c in raw.get("coverage", [])),
     )
 
