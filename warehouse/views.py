@@ -12,6 +12,7 @@ import polars as pl
 
 from pipelines.config import Home
 from pipelines.outcomes import CURRENT
+from pipelines.parsing.cells import PLAUSIBLE_BE_YEARS
 from warehouse import lake
 from warehouse.contracts import Contract, all_rules, contracts, lists, parse_rules
 
@@ -27,7 +28,7 @@ LINEAGE = {
     "_reason_en": "reason_en",
     "_superseded_by": "superseded_by",
 }
-BASE_TABLES = ("quarantine", "file_accounting", "rule_results", "expectation_results")
+BASE_TABLES = ("quarantine", "file_accounting", "file_accounting_by_period", "rule_results", "expectation_results")
 
 
 def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
@@ -82,35 +83,60 @@ def _items_long(con: duckdb.DuckDBPyConnection, c: Contract) -> None:
 
 
 def _coverage(con: duckdb.DuckDBPyConnection) -> None:
-    """`coverage` and `missing_submissions` from each contract's `coverage:` entries.
+    """`coverage`, `coverage_by_district` and `missing_submissions` from each contract's `coverage:` entries.
 
     Coverage counts schools with a valid or flagged row (contract section 1) among the register
     schools in the entry's population (a boolean column of the register), for every period seen.
+    A school of the population without such a row is either
+    - `rejected` (ส่งแล้วแต่ไม่ผ่าน): at least one row of the survey for that period carrying its school
+      code (after cleaning and SMIS resolution) was quarantined; or
+    - `not_sent` (ไม่ได้ส่ง): no row of the survey for that period names it.
+    A file rejected whole (a per-file error) was never read into rows, so it names no school and is not
+    attributed to one: its sender stays `not_sent` until the school sends a file that can be read. The
+    rejected files are listed in `file_accounting_by_period`, never guessed from a file name.
     """
-    cov, missing = [], []
+    cov, by_district, missing = [], [], []
     for c in contracts().values():
         for entry in c.coverage:
             base = f"""
                 WITH periods AS (SELECT DISTINCT period FROM _rows_{c.table} WHERE period IS NOT NULL),
                      pop AS (SELECT school_code, school_name, district, students_total FROM schools WHERE {entry.population}),
                      sub AS (SELECT DISTINCT {c.period} AS period, school_code FROM {c.table}),
-                     grid AS (SELECT p.period, pop.*, sub.school_code IS NOT NULL AS submitted
+                     rej AS (SELECT period, school_code, count(*) AS rejected_rows,
+                                    list_sort(list_distinct(flatten(list(rule_ids)))) AS rejected_rule_ids,
+                                    list_sort(list_distinct(list(source_file))) AS rejected_files
+                             FROM _rows_{c.table}
+                             WHERE outcome = 'quarantined' AND period IS NOT NULL AND school_code IS NOT NULL
+                             GROUP BY ALL),
+                     grid AS (SELECT p.period, pop.*,
+                                     CASE WHEN sub.school_code IS NOT NULL THEN 'submitted'
+                                          WHEN rej.school_code IS NOT NULL THEN 'rejected'
+                                          ELSE 'not_sent' END AS status,
+                                     rej.rejected_rows, rej.rejected_rule_ids, rej.rejected_files
                               FROM periods p CROSS JOIN pop
-                              LEFT JOIN sub ON sub.period = p.period AND sub.school_code = pop.school_code)"""
-            cov.append(
-                f"""{base}
-                SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, '{c.th}' AS survey_th, period,
-                       count(*) AS population, count(*) FILTER (submitted) AS submitted,
-                       count(*) FILTER (NOT submitted) AS missing,
-                       round(100.0 * count(*) FILTER (submitted) / count(*), 1) AS coverage_pct
-                FROM grid GROUP BY period"""
-            )
+                              LEFT JOIN sub ON sub.period = p.period AND sub.school_code = pop.school_code
+                              LEFT JOIN rej ON rej.period = p.period AND rej.school_code = pop.school_code)"""
+            counts = """count(*) AS population, count(*) FILTER (status = 'submitted') AS submitted,
+                       count(*) FILTER (status <> 'submitted') AS missing,
+                       count(*) FILTER (status = 'rejected') AS rejected,
+                       count(*) FILTER (status = 'not_sent') AS not_sent,
+                       round(100.0 * count(*) FILTER (status = 'submitted') / count(*), 1) AS coverage_pct"""
+            head = f"SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, '{c.th}' AS survey_th, period"
+            cov.append(f"{base}\n                {head}, {counts}\n                FROM grid GROUP BY period")
+            by_district.append(f"{base}\n                {head}, district, {counts}\n                FROM grid GROUP BY period, district")
             missing.append(
                 f"""{base}
                 SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, period, school_code, school_name,
-                       district, students_total FROM grid WHERE NOT submitted"""
+                       district, students_total, status, coalesce(rejected_rows, 0) AS rejected_rows,
+                       rejected_rule_ids, rejected_files
+                FROM grid WHERE status <> 'submitted'"""
             )
     con.execute("CREATE OR REPLACE VIEW coverage AS " + " UNION ALL ".join(f"({q})" for q in cov) + " ORDER BY survey, period")
+    con.execute(
+        "CREATE OR REPLACE VIEW coverage_by_district AS "
+        + " UNION ALL ".join(f"({q})" for q in by_district)
+        + " ORDER BY survey, period, district"
+    )
     con.execute(
         "CREATE OR REPLACE VIEW missing_submissions AS "
         + " UNION ALL ".join(f"({q})" for q in missing)
@@ -159,6 +185,68 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     )
 
 
+def _accounting_by_period(con: duckdb.DuckDBPyConnection, home: Home) -> None:
+    """`file_accounting_by_period`: `file_accounting` split by the period of each file's rows.
+
+    A file's rows carry their period (a survey row's fiscal year; a row whose year cannot be read takes
+    its file's most common year, see assets/validated.py), so a file's counts are split by it: per file
+    and table, the rows of all periods add up to `file_accounting.rows_in` (`period_from = 'rows'`).
+    A file-level line with no rows of its own (a per-file error, a skipped landing entry, a sheet with
+    no data rows) takes the periods of the file's other rows; failing those, the one plausible BE year
+    (2560–2575) written in its path (folder or file name, Thai digits too), when exactly one is there
+    (`period_from = 'path'`); otherwise no period (NULL: the register, which has none, and files whose
+    year cannot be told). Each line names where its period came from, so a reader can tell a fact from
+    a folder name.
+    """
+    low, high = PLAUSIBLE_BE_YEARS
+    digits = "translate(f.source_file, '๐๑๒๓๔๕๖๗๘๙', '0123456789')"
+    file_cols = ("f.source_file, f.arrival_seq, f.table_name, f.error_kind, f.error_th, f.error_en, "
+                 "f.error_sheet, f.error_row, f.error_column")
+    con.execute(
+        f"""
+        CREATE OR REPLACE VIEW file_accounting_by_period AS
+        WITH counts AS (
+            SELECT table_name, source_file, period, count(*) AS rows_in,
+                   count(*) FILTER (outcome = 'valid') AS valid,
+                   count(*) FILTER (outcome = 'flagged') AS flagged,
+                   count(*) FILTER (outcome = 'quarantined') AS quarantined,
+                   count(*) FILTER (outcome = 'superseded') AS superseded
+            FROM _outcomes GROUP BY ALL
+        ), file_periods AS (
+            SELECT DISTINCT source_file, period FROM _outcomes WHERE period IS NOT NULL
+        ), files AS (
+            SELECT f.*, list_distinct(list_filter(
+                       list_transform(list_filter(regexp_extract_all({digits}, '[0-9]+'), lambda d: length(d) = 4),
+                                      lambda d: d::INTEGER),
+                       lambda y: y BETWEEN {low} AND {high})) AS path_years
+            FROM file_accounting f
+        ), lines AS (
+            -- lines with rows: one per period of those rows
+            SELECT {file_cols}, c.period, CASE WHEN c.period IS NOT NULL THEN 'rows' END AS period_from,
+                   c.rows_in, c.valid, c.flagged, c.quarantined, c.superseded
+            FROM files f
+            JOIN counts c ON c.source_file = f.source_file AND c.table_name IS NOT DISTINCT FROM f.table_name
+            UNION ALL
+            -- lines without rows: the periods of the file's other rows, else the one year in its path, else none
+            SELECT {file_cols},
+                   coalesce(fp.period, CASE WHEN len(f.path_years) = 1 THEN f.path_years[1] END) AS period,
+                   CASE WHEN fp.period IS NOT NULL THEN 'rows' WHEN len(f.path_years) = 1 THEN 'path' END,
+                   0, 0, 0, 0, 0
+            FROM files f
+            LEFT JOIN file_periods fp ON fp.source_file = f.source_file
+            WHERE NOT EXISTS (SELECT 1 FROM counts c WHERE c.source_file = f.source_file
+                                                     AND c.table_name IS NOT DISTINCT FROM f.table_name)
+        )
+        SELECT source_file, arrival_seq, table_name, period::INTEGER AS period, period_from,
+               rows_in, valid, flagged, quarantined, superseded,
+               error_kind, error_th, error_en, error_sheet, error_row, error_column,
+               CASE WHEN rows_in > 0 THEN round(100.0 * (rows_in - quarantined) / rows_in, 1) END AS pass_rate
+        FROM lines
+        ORDER BY period NULLS LAST, arrival_seq NULLS LAST, source_file, table_name
+        """
+    )
+
+
 def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     per_table = []
     for c in contracts().values():
@@ -196,6 +284,7 @@ def connect(home: Home) -> duckdb.DuckDBPyConnection:
         _items_long(con, c)
     _quarantine(con)
     _accounting(con, home)
+    _accounting_by_period(con, home)
     _rule_results(con, home)
     _coverage(con)
     return con

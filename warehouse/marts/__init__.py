@@ -1,8 +1,8 @@
 """Marts: one SQL file per mart, written against the published names of `warehouse.views`.
 
 Each file is defined as a view in the order of `MARTS` (later marts may read earlier ones) and a mart
-asset materializes its own view to Parquet. `coverage` and `missing_submissions` are generated from
-the contracts' `coverage:` entries in `warehouse.views`.
+asset materializes its own view to Parquet. `coverage`, `coverage_by_district` and `missing_submissions`
+are generated from the contracts' `coverage:` entries in `warehouse.views`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ MARTS = (
     "quality_by_rule",
     "quality_by_file",
 )
-GENERATED = ("coverage", "missing_submissions")
+GENERATED = ("coverage", "coverage_by_district", "missing_submissions")
 
 
 def sql(name: str) -> str:
@@ -42,8 +42,12 @@ def description(name: str) -> str:
     """The SQL file's leading comment: the mart's business description (shown in Dagster)."""
     if name in GENERATED:
         return {
-            "coverage": "Submission coverage by survey and period (COV-*), generated from the contracts.",
-            "missing_submissions": "Schools in a coverage population with no valid or flagged row for the period.",
+            "coverage": "Submission coverage by survey and period (COV-*), generated from the contracts: "
+                        "submitted, and the missing split into sent but rejected and sent nothing.",
+            "coverage_by_district": "Submission coverage by survey, period and district (COV-*), "
+                                    "with the missing split into sent but rejected and sent nothing.",
+            "missing_submissions": "Schools in a coverage population with no valid or flagged row for the period: "
+                                   "status 'rejected' (a row naming the school was quarantined) or 'not_sent'.",
         }[name]
     lines = [ln[3:] for ln in sql(name).splitlines() if ln.startswith("-- ")]
     return " ".join(lines)
