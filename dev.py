@@ -15,6 +15,11 @@ Setup = create .venv (python -m venv) when missing, then install requirements.lo
 project (editable, --no-deps) with uv, falling back to pip. The install runs only when
 requirements.lock, pyproject.toml or the interpreter changed since the last one (a sha256
 stamp in .venv/). No browser is ever downloaded: tests use Debian's /usr/bin/chromium.
+
+`demo`, `serve`, `shell` and `setup` also put a small `khlang` launcher (a 3-line sh script running
+.venv/bin/khlang) in ~/.local/bin or ~/bin when one of them is already on PATH, so `khlang ...` works in
+any shell afterwards; they never change PATH or a shell's startup files. Without such a folder (or with
+KHLANG_NO_LAUNCHER=1) the demo prints the `source .venv/bin/activate` line to type instead.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -77,6 +83,9 @@ def in_ci() -> bool:
 def child_env() -> dict[str, str]:
     """Environment passed on to everything run inside .venv."""
     env = dict(os.environ)
+    # The PATH the user's own shell has (before .venv/bin is put first): `khlang demo` looks there to
+    # say whether plain `khlang` will work after it, or which activation line to type.
+    env.setdefault("KHLANG_USER_PATH", env.get("PATH", ""))
     env["GX_ANALYTICS_ENABLED"] = "false"
     env["VIRTUAL_ENV"] = str(VENV)
     env["PATH"] = str(BIN) + os.pathsep + env.get("PATH", "")
@@ -175,6 +184,48 @@ def setup() -> None:
         say(f"{VENV.name} is up to date with {LOCK.name}")
 
 
+# ------------------------------------------------------------------ launcher
+LAUNCHER_MARK = "# khlang launcher written by `python3 dev.py`"
+
+
+def launcher_dir() -> Path | None:
+    """~/.local/bin or ~/bin when the user's PATH already holds it (created if missing), else None."""
+    if os.name == "nt" or os.environ.get("KHLANG_NO_LAUNCHER"):
+        return None
+    on_path = {os.path.realpath(os.path.expanduser(d))
+               for d in os.environ.get("KHLANG_USER_PATH", os.environ.get("PATH", "")).split(os.pathsep) if d}
+    for d in (Path.home() / ".local" / "bin", Path.home() / "bin"):
+        if os.path.realpath(d) in on_path:
+            return d
+    return None
+
+
+def ensure_launcher() -> Path | None:
+    """Write (or refresh) the `khlang` launcher of this checkout; returns its path, or None."""
+    d = launcher_dir()
+    if d is None:
+        return None
+    target = d / "khlang"
+    text = (f"#!/bin/sh\n{LAUNCHER_MARK} (checkout {ROOT}); delete this file to remove it.\n"
+            f"exec '{BIN / 'khlang'}' \"$@\"\n")
+    try:
+        if target.exists() or target.is_symlink():
+            old = target.read_text(errors="replace") if target.is_file() else ""
+            if LAUNCHER_MARK not in old:
+                say(f"{target} exists and is not Khlang's launcher; leaving it alone")
+                return None
+            if old == text:
+                return target
+        d.mkdir(parents=True, exist_ok=True)
+        target.write_text(text)
+        target.chmod(0o755)
+    except OSError as exc:
+        say(f"could not write the khlang launcher {target}: {exc}")
+        return None
+    say(f"`khlang` launcher: {target} -> {BIN / 'khlang'}")
+    return target
+
+
 # ------------------------------------------------------------------ system packages
 def thai_fonts_present() -> bool:
     if shutil.which("fc-list") is None:
@@ -229,6 +280,7 @@ def exec_in_venv(argv: list[str]) -> NoReturn:
 
 def cmd_khlang(sub: str, args: list[str]) -> None:
     setup()
+    ensure_launcher()
     khlang = BIN / "khlang"
     if not khlang.exists():
         die(f"{khlang} is missing: the editable install of the project did not create it")
@@ -248,6 +300,7 @@ def cmd_test(args: list[str]) -> int:
 
 def cmd_shell(args: list[str]) -> None:
     setup()
+    ensure_launcher()
     if args:
         exec_in_venv(args)
     shell = os.environ.get("SHELL") or "/bin/sh"
@@ -294,6 +347,8 @@ def main(argv: list[str]) -> int:
         cmd_shell(args)
     elif cmd == "setup":
         setup()
+        if ensure_launcher() is None:
+            say(f"to use `khlang` in this shell:  source {shlex.quote(str(BIN / 'activate'))}")
         return 0
     elif cmd == "lock":
         return cmd_lock(args)

@@ -73,7 +73,7 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
         base = {"path": f["path"], "sha256": f["sha256"], "arrival_seq": f["arrival_seq"], "notes": " | ".join(parsed.notes) or None}
         if parsed.error:
             e = parsed.error
-            context.log.warning(f"{f['path']}: {e.en} ({e.where()})")
+            context.log.warning(f"{shown(f['path'])}: {e.en}" + (f" ({e.where()})" if e.where() else ""))
             report.append({**base, "table_name": e.table, "rows_in": 0, "error_kind": e.kind, "error_th": e.th,
                            "error_en": e.en, "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
         for table, rows in parsed.tables.items():

@@ -4,9 +4,12 @@
     khlang ingest [--json]           the nightly job: every file under $KHLANG_HOME/landing/
     khlang check FILE                a school's pre-submission check (writes nothing; exit 1 if a row fails)
     khlang export obec --survey dltv_equipment --year 2569 --out DIR
-    khlang sql "SELECT ..."          read-only SQL over the published warehouse
-    khlang serve                     Dagster UI and Streamlit dashboards on localhost
+    khlang sql "SELECT ..."          read-only SQL over the published warehouse (--format table|csv|json)
+    khlang serve                     Dagster UI and Streamlit dashboards on localhost (Ctrl+C stops both)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
+
+The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
+the checkout's ./data (`pipelines.config.find_root`). Times a person reads are Asia/Bangkok.
 
 Heavy libraries (Dagster, GX) are imported inside the command that needs them, so `khlang sql` is quick.
 """
@@ -17,10 +20,16 @@ import argparse
 import os
 
 from pipelines.cli import check, demo, export, ingest, serve, sql, suites
+from pipelines.cli.output import use_bangkok_time
+from pipelines.config import DEFAULT_PORTS
+
+DESCRIPTION = """Khlang คลังข้อมูล สพท. — data root: $KHLANG_HOME, else ./data when it is a data root, else the
+one `khlang demo` last made (remembered in ~/.config/khlang/home), else the checkout's ./data.
+Times are shown in Asia/Bangkok (stored in UTC)."""
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="khlang", description="Khlang คลังข้อมูล สพท. — data root: $KHLANG_HOME (default ./data)")
+    p = argparse.ArgumentParser(prog="khlang", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     d = sub.add_parser("demo", help="generate the sample district into a fresh data root and run everything")
     d.add_argument("--seed", type=int, default=2569)
@@ -43,17 +52,22 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--out", required=True)
     o.add_argument("--version", help="re-cut from an earlier warehouse version (default: current)")
     o.set_defaults(func=export.cmd_export)
-    s = sub.add_parser("sql", help="read-only SQL over the published warehouse (no files, no personal columns)")
+    s = sub.add_parser("sql", help="read-only SQL over the published warehouse (no files, no personal columns)",
+                       description="Read-only SQL over the current published version, through the fenced door "
+                                   "(warehouse/read.py).")
     s.add_argument("query")
-    s.add_argument("--format", choices=["table", "csv", "json"], default="table", help="csv/json: every row; lists as JSON in csv")
-    s.add_argument("--limit", type=int, default=50, help="rows shown in table format")
+    s.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (default): a readable table of the first --limit rows, Thai text aligned, whole numbers "
+                        "as integers, zoned times in Asia/Bangkok, cells over 40 columns cut with …; "
+                        "csv: every row, list columns as JSON text; json: every row as a JSON array of objects")
+    s.add_argument("--limit", type=int, default=50, help="rows shown in table format (default 50)")
     s.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="stop the statement after this long (default 30)")
     s.add_argument("--memory", default="2GB", metavar="SIZE", help="memory limit of the statement and its result, e.g. 512MB (default 2GB)")
     s.set_defaults(func=sql.cmd_sql)
-    v = sub.add_parser("serve", help="Dagster UI and Streamlit dashboards on localhost")
+    v = sub.add_parser("serve", help="Dagster UI and Streamlit dashboards on localhost; Ctrl+C or SIGTERM stops both")
     v.add_argument("--host", default="127.0.0.1")
-    v.add_argument("--dagster-port", type=int, default=3000)
-    v.add_argument("--streamlit-port", type=int, default=8501)
+    v.add_argument("--dagster-port", type=int, default=DEFAULT_PORTS["dagster"])
+    v.add_argument("--streamlit-port", type=int, default=DEFAULT_PORTS["streamlit"])
     v.set_defaults(func=serve.cmd_serve)
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
@@ -62,6 +76,8 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if argv is None:  # the `khlang` command itself (not a test calling main): local time is Bangkok time
+        use_bangkok_time()
     args = parser().parse_args(argv)
     return args.func(args)
 

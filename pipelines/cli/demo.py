@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 import shutil
 import sys
 from pathlib import Path
 
 from pipelines.cli.ingest import _print_accounting
 from pipelines.cli.output import out as _out
-from pipelines.config import Home, home
-
-ROOT_MARKER = ".khlang-root"
+from pipelines.config import DEFAULT_PORTS, ENV_HOME, ROOT_MARKER, Home, find_root, home, remember_root
 
 
 def _fresh_root(h: Home, force: bool) -> None:
@@ -23,12 +23,61 @@ def _fresh_root(h: Home, force: bool) -> None:
     (h.root / ROOT_MARKER).write_text("made by khlang demo\n")
 
 
+def _ours(path: str) -> bool:
+    """Whether a `khlang` found on PATH runs this installation (the venv's script or dev.py's launcher)."""
+    mine = Path(sys.prefix, "bin", "khlang")
+    try:
+        if Path(path).resolve() == mine.resolve():
+            return True
+        return str(mine) in Path(path).read_text(encoding="utf-8", errors="replace")[:1000]
+    except OSError:
+        return False
+
+
+def how_to_run_khlang() -> tuple[str, list[str]]:
+    """The command to print in examples, and the lines saying how a user's own shell gets it.
+
+    Looks at the PATH of the user's shell (dev.py passes it as KHLANG_USER_PATH, since it puts .venv/bin
+    first for its child): plain `khlang` when it runs this installation there, else the activation line."""
+    user_path = os.environ.get("KHLANG_USER_PATH", os.environ.get("PATH", ""))
+    found = shutil.which("khlang", path=user_path)
+    if found and _ours(found):
+        return "khlang", [f"คำสั่ง khlang พร้อมใช้ในทุกเชลล์ / `khlang` works in any shell: {found}"]
+    activate = Path(sys.prefix, "bin", "activate")
+    return "khlang", [
+        "ก่อนใช้คำสั่ง khlang ในเชลล์นี้ ให้พิมพ์ / before typing `khlang` in your shell, run:",
+        f"    source {shlex.quote(str(activate))}",
+        f"(หรือเรียกตรง / or call it directly: {shlex.quote(str(Path(sys.prefix, 'bin', 'khlang')))} ...)",
+    ]
+
+
+def _root_lines(h: Home) -> list[str]:
+    """Where the data root is, and whether `khlang` in another folder will find it by itself."""
+    remembered = remember_root(h.root)
+    saved = os.environ.pop(ENV_HOME, None)
+    here = Path.cwd()
+    try:
+        os.chdir(Path.home())  # what a fresh shell elsewhere would find
+        found = find_root()
+    finally:
+        os.chdir(here)
+        if saved is not None:
+            os.environ[ENV_HOME] = saved
+    if found.root == h.root:
+        how = f"จำไว้ใน {remembered}" if remembered else found.how_th
+        return [f"  data root:           {h.root}",
+                f"      khlang ในโฟลเดอร์ใดก็พบที่นี่ ({how}) / khlang finds it from any folder"]
+    return [f"  data root:           {h.root}",
+            f"      จากโฟลเดอร์อื่นให้ตั้งค่า / from another folder first:  export {ENV_HOME}={shlex.quote(str(h.root))}"]
+
+
 def cmd_demo(args) -> int:
     from pipelines.run import run_nightly
     from pipelines.sample import generate
 
     h = home()
     _fresh_root(h, args.force)
+    remember_root(h.root)
     _out(f"สร้างข้อมูลตัวอย่างของเขตพื้นที่ / generating the sample district into {h.landing} ...")
     generate(h.root, seed=args.seed, n_schools=args.schools)
     _out("ประมวลผล / running the nightly job (Dagster, in-process) ...")
@@ -43,7 +92,8 @@ def cmd_demo(args) -> int:
     latest = int(read_snapshot(h, "dltv_equipment").get_column("fiscal_year").max())
     out = h.exports / f"obec_dltv_equipment_{latest}"
     export_obec(h, "dltv_equipment", latest, out)
-    khlang = Path(sys.argv[0]) if Path(sys.argv[0]).name == "khlang" else "khlang"
+    khlang, launch = how_to_run_khlang()
+    root = _root_lines(h)
     _out(
         f"""
 ผลลัพธ์ / results
@@ -52,7 +102,11 @@ def cmd_demo(args) -> int:
   quarantine:          {khlang} sql "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine"
   GX Data Docs:        {h.data_docs}
   OBEC export {latest}:    {out}
-  UIs:                 python3 dev.py serve   (Dagster http://127.0.0.1:3000, dashboards http://127.0.0.1:8501)
+{chr(10).join(root)}
+  UIs:                 {khlang} serve   (or python3 dev.py serve; Dagster http://127.0.0.1:{DEFAULT_PORTS["dagster"]}, \
+dashboards http://127.0.0.1:{DEFAULT_PORTS["streamlit"]})
+
+{chr(10).join(launch)}
 """
     )
     return 0 if summary.success else 2

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from pipelines.cli.output import OUTCOME_COLUMNS, out as _out
-from pipelines.config import Home, home
+from pipelines.cli.output import OUTCOME_COLUMNS, bangkok, out as _out
+from pipelines.config import Home, find_root, home, point_home_hint
 
 
 def _file_rows(accounting) -> list[dict]:
@@ -52,7 +52,11 @@ def _print_accounting(h: Home, summary) -> None:
         f"{totals['quarantined']:>5} {totals['superseded']:>6}"
     )
     if summary.version:
-        _out(f"\nwarehouse version {summary.version}: {h.duckdb_path}")
+        from warehouse.publish import ledger
+
+        at = next((e["published_at"] for e in ledger(h) if e["version"] == summary.version), None)
+        when = f"  เผยแพร่เมื่อ / published {bangkok(at)}" if at else ""
+        _out(f"\nwarehouse version {summary.version}: {h.duckdb_path}{when}")
     else:
         _out(f"\nยังไม่เผยแพร่ (นับจากแถวที่ตรวจในรอบนี้) / not published: counts of this run's validated rows")
 
@@ -62,6 +66,11 @@ def cmd_ingest(args) -> int:
     from pipelines.runlock import RunLocked
 
     h = home()
+    if not h.landing.is_dir():  # nothing to ingest here: say which root this is and how to name another
+        print(f"ไม่มีโฟลเดอร์ landing ที่ {h.landing} — วางไฟล์ของโรงเรียนไว้ที่นั่น หรือชี้ไปยังที่เก็บข้อมูลอื่น / "
+              f"no landing folder at {h.landing}: put the schools' files there (mkdir -p it), or point at another root\n"
+              f"{point_home_hint(find_root())}", file=sys.stderr)
+        return 2
     try:
         summary = run_nightly(h, wait_seconds=args.wait)
     except RunLocked as e:
