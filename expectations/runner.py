@@ -25,6 +25,7 @@ import polars as pl
 from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from expectations.docs import run_checkpoint  # offline Data Docs, named runs
 from expectations.suites import build_suite
 from pipelines.config import DATA_DOCS_INDEX
 from warehouse.contracts import Contract
@@ -70,9 +71,21 @@ def _columns_of(kwargs: dict) -> str:
     return ", ".join(c for c in cols if not c.startswith("_"))
 
 
-def _pandas(frame: pl.DataFrame) -> pd.DataFrame:
-    pdf = frame.to_pandas()
-    for name, dtype in frame.schema.items():
+def needed_columns(suite_json: str, frame: pl.DataFrame) -> list[str]:
+    """The frame's columns that the suite's expectations name (kwargs and row conditions), in frame order.
+
+    GX gets only these: no copy of lineage, text, `_raw` or list columns into pandas.
+    """
+    words = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", suite_json))
+    return [c for c in frame.columns if c in words and c != ROW_ID]
+
+
+def _pandas(frame: pl.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """The suite's columns as pandas, indexed by `_row_id` (an unnamed index, so GX's
+    `unexpected_index_list` is the list of failing row IDs, read straight from the index)."""
+    pdf = frame.select(columns).to_pandas()
+    pdf.index = pd.Index(frame.get_column(ROW_ID).to_numpy())
+    for name, dtype in frame.select(columns).schema.items():
         if dtype == pl.Date:  # compare as timestamps with the `today` parameter
             pdf[name] = pd.to_datetime(pdf[name])
     return pdf
@@ -130,7 +143,7 @@ def validate(
                 result_format=result_format,
             )
         )
-        run = checkpoint.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params)
+        run = run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
         result = next(iter(run.run_results.values()))
         _prune(project_root)
         docs = project_root / DATA_DOCS_INDEX
