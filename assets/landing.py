@@ -6,7 +6,7 @@ import polars as pl
 
 from assets.metadata import md_table
 from assets.resources import KhlangHome
-from pipelines.landing import inventory, shown
+from pipelines.landing import fingerprint, inventory, shown
 from warehouse import lake
 
 KEY = dg.AssetKey(["landing", "files"])
@@ -19,12 +19,14 @@ def landing_files(context: dg.AssetExecutionContext, khlang: KhlangHome) -> dg.M
     files, FIFOs, links out of landing/), the reason in Thai and English. Files are never changed or
     moved by Khlang, and links are never followed out of landing/."""
     home = khlang.home()
+    seen = fingerprint(home)  # what this run reads: the sensor's first tick compares the folder with it
     files = inventory(home)
     lake.write(files, lake.path(home, "landing", "files"))
     skipped = files.filter(pl.col("skip_kind").is_not_null())
     return dg.MaterializeResult(
         metadata={
             "files": files.height - skipped.height,
+            "fingerprint": seen,
             "skipped": skipped.height,
             "landing": dg.MetadataValue.path(str(home.landing)),
             "preview": md_table(files.select("arrival_seq", pl.col("path").map_elements(shown, return_dtype=pl.String),
