@@ -200,6 +200,11 @@ class KhlangSiteIndexBuilder(DefaultSiteIndexBuilder):
             key = ("static", "vendor", *path.relative_to(VENDOR).parts)
             content_type = mimetypes.guess_type(path.name)[0] or _TYPES.get(path.suffix, "application/octet-stream")
             backend.set(key, path.read_bytes(), content_encoding=None, content_type=content_type)
+        # GX also copies the template source of its stylesheet (no page links it; pages inline it):
+        # the same text without the dark block, so the site names no outside address at all.
+        name = "data_docs_default_styles.css"
+        backend.set(("static", "styles", name), _gx_styles_without_dark_block(name).encode("utf-8"),
+                    content_encoding=None, content_type="text/css")
         return built
 
 
@@ -242,7 +247,7 @@ def rule_notes(meta: dict) -> list[str] | None:
     if not meta.get("rule_id"):
         return None
     severity = SEVERITIES.get(meta.get("severity", ""), meta.get("severity", ""))
-    return [f"**{meta['rule_id']}** · {severity}", str(meta.get("th", "")), f"_{meta.get('en', '')}_"]
+    return [f"**{meta['rule_id']}** · {severity} — {meta.get('th', '')}  \n_{meta.get('en', '')}_"]
 
 
 class KhlangSuitePageRenderer(ExpectationSuitePageRenderer):
@@ -330,8 +335,8 @@ class DocsHandler(SimpleHTTPRequestHandler):
     """GET/HEAD of files inside the site folder; no directory listings, nothing outside it."""
 
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_TYPES}
-    server_version = "khlang-docs"
-    sys_version = ""
+    def version_string(self) -> str:
+        return "khlang-docs"
 
     def __init__(self, *args: Any, directory: str, **kwargs: Any) -> None:
         super().__init__(*args, directory=directory, **kwargs)
