@@ -115,27 +115,83 @@ def cost_by_district(needs: pl.DataFrame) -> alt.TopLevelMixin:
 
 
 def rules_failed(results: pl.DataFrame) -> alt.TopLevelMixin:
-    """Rows failed per rule, coloured by what failing does (quarantine red, flag orange)."""
+    """Rows failed per rule of one table, labelled `Thai meaning (CODE)`, coloured by what failing does
+    (quarantine red, flag orange). `results` needs rule_label, rule_text, severity, rows_failed, rows_checked."""
     df = results.with_columns(
         pl.col("severity").replace_strict(L.SEVERITIES, default=pl.col("severity")).alias("severity_th")
     )
     domain = list(L.SEVERITIES.values())
     chart = (
-        alt.Chart(df.select("rule_id", "rule_text", "severity_th", "rows_failed", "rows_checked"))
+        alt.Chart(df.select("rule_label", "rule_text", "severity_th", "rows_failed", "rows_checked"))
         .mark_bar()
         .encode(
-            y=alt.Y("rule_id:N", title=L.C_RULE_ID, sort=df["rule_id"].unique(maintain_order=True).to_list()),
+            y=alt.Y("rule_label:N", title=None, sort=df["rule_label"].unique(maintain_order=True).to_list(),
+                    axis=alt.Axis(labelLimit=560)),
             x=alt.X("sum(rows_failed):Q", title=L.C_ROWS_FAILED, axis=alt.Axis(format=NUM, tickMinStep=1)),
-            color=alt.Color("severity_th:N", title=L.C_SEVERITY,
+            color=alt.Color("severity_th:N", title=L.C_SEVERITY, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=domain, range=[L.SEVERITY_COLOURS[k] for k in L.SEVERITIES])),
             tooltip=[
-                alt.Tooltip("rule_id:N", title=L.C_RULE_ID),
+                alt.Tooltip("rule_label:N", title=L.RULE),
                 alt.Tooltip("rule_text:N", title=L.C_RULE_TEXT),
                 alt.Tooltip("severity_th:N", title=L.C_SEVERITY),
                 alt.Tooltip("sum(rows_failed):Q", title=L.C_ROWS_FAILED, format=NUM),
                 alt.Tooltip("sum(rows_checked):Q", title=L.C_ROWS_CHECKED, format=NUM),
             ],
         )
-        .properties(height=30 * max(df["rule_id"].n_unique(), 1) + 50)
+        .properties(height=28 * max(df["rule_label"].n_unique(), 1) + 30)
+    )
+    return themed(chart)
+
+
+def missing_by_district(by_district: pl.DataFrame) -> alt.TopLevelMixin:
+    """Schools missing per district, stacked: sent but rejected (orange) and sent nothing (red)."""
+    statuses = {"rejected": L.STATUSES["rejected"], "not_sent": L.STATUSES["not_sent"]}
+    long = by_district.unpivot(index=["district", "population"], on=list(statuses), variable_name="status",
+                               value_name="schools").with_columns(pl.col("status").replace_strict(statuses))
+    order = by_district["district"].to_list()
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("district:N", title=L.DISTRICT, sort=order, axis=alt.Axis(labelLimit=200)),
+            x=alt.X("sum(schools):Q", title=L.C_SCHOOLS, axis=alt.Axis(format=NUM, tickMinStep=1)),
+            color=alt.Color("status:N", title=L.C_STATUS, sort=list(statuses.values()),
+                            legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=list(statuses.values()),
+                                            range=[L.STATUS_COLOURS[k] for k in statuses])),
+            order=alt.Order("status:N"),
+            tooltip=[
+                alt.Tooltip("district:N", title=L.DISTRICT),
+                alt.Tooltip("status:N", title=L.C_STATUS),
+                alt.Tooltip("sum(schools):Q", title=L.C_SCHOOLS, format=NUM),
+                alt.Tooltip("population:Q", title=L.C_POPULATION, format=NUM),
+            ],
+        )
+        .properties(height=30 * max(len(order), 1) + 40)
+    )
+    return themed(chart)
+
+
+def allocation_vs_need(by_item: pl.DataFrame) -> alt.TopLevelMixin:
+    """Per item, units allocated beside units requested for replacement (grouped bars)."""
+    kinds = {"allocated_qty": L.C_ALLOCATED_QTY.split(" (")[0], "requested_replace": L.subcolumn("request_replace")}
+    long = by_item.unpivot(index=["item_th"], on=list(kinds), variable_name="kind", value_name="units").with_columns(
+        pl.col("kind").replace_strict(kinds), pl.col("units").cast(pl.Float64))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("item_th:N", title=None, sort=by_item["item_th"].to_list(), axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("kind:N", sort=list(kinds.values())),
+            x=alt.X("units:Q", title=L.C_UNITS, axis=alt.Axis(format=NUM, tickMinStep=1)),
+            color=alt.Color("kind:N", title=L.C_KIND, sort=list(kinds.values()), legend=alt.Legend(orient="bottom"),
+                            scale=alt.Scale(domain=list(kinds.values()), range=L.ALLOC_COLOURS)),
+            tooltip=[
+                alt.Tooltip("item_th:N", title=_item_label()),
+                alt.Tooltip("kind:N", title=L.C_KIND),
+                alt.Tooltip("units:Q", title=L.C_UNITS, format=NUM),
+            ],
+        )
+        .properties(height=56 * max(by_item.height, 1) + 40)
     )
     return themed(chart)

@@ -83,12 +83,24 @@ def fiscal_years() -> list[int]:
     ).drop_nulls()["y"].to_list()
 
 
+# The quality page's "no period" choice: the register (no period) and files whose year cannot be told.
+NO_PERIOD = 0
+
+
+def _period(period: int) -> int | None:
+    """SQL parameter of a quality-page period (`period IS NOT DISTINCT FROM ?`): NULL for NO_PERIOD."""
+    return None if period == NO_PERIOD else period
+
+
 def periods() -> list[int]:
-    """Periods (BE years) that have rule results or coverage, newest first."""
-    return q(
-        "SELECT DISTINCT period AS p FROM rule_results WHERE period IS NOT NULL UNION "
-        "SELECT DISTINCT period FROM coverage ORDER BY p DESC"
+    """Periods (BE years) with rule results, files or coverage, newest first; NO_PERIOD last when the
+    register or a file of no known year is there."""
+    found = q(
+        "SELECT DISTINCT period AS p FROM rule_results UNION "
+        "SELECT DISTINCT period FROM file_accounting_by_period UNION "
+        "SELECT DISTINCT period FROM coverage ORDER BY p DESC NULLS LAST"
     )["p"].to_list()
+    return [NO_PERIOD if p is None else p for p in found]
 
 
 # ---------------------------------------------------------------- overview
@@ -100,17 +112,49 @@ def register_counts() -> dict:
 
 def coverage(period: int) -> pl.DataFrame:
     return q(
-        "SELECT rule_id, survey, survey_th, period, population, submitted, missing, coverage_pct "
-        "FROM coverage WHERE period = ? ORDER BY rule_id",
+        "SELECT rule_id, survey, survey_th, period, population, submitted, missing, rejected, not_sent, "
+        "coverage_pct FROM coverage WHERE period = ? ORDER BY rule_id",
         period,
     )
 
 
-def pass_rate() -> float | None:
-    """Share of input rows that were not quarantined, over every file (0–100)."""
-    return scalar(
-        "SELECT 100.0 * sum(rows_in - quarantined) / nullif(sum(rows_in), 0) FROM file_accounting"
+def coverage_by_district(rule_id: str, period: int) -> pl.DataFrame:
+    """Coverage of one entry per district, the districts with the most schools missing first."""
+    return q(
+        "SELECT district, population, submitted, missing, rejected, not_sent, coverage_pct "
+        "FROM coverage_by_district WHERE rule_id = ? AND period = ? ORDER BY missing DESC, district",
+        rule_id, period,
     )
+
+
+def pass_rate(period: int) -> float | None:
+    """Share of a period's input rows that were not quarantined (0–100)."""
+    return scalar(
+        "SELECT 100.0 * sum(rows_in - quarantined) / nullif(sum(rows_in), 0) FROM file_accounting_by_period "
+        "WHERE period IS NOT DISTINCT FROM ?",
+        _period(period),
+    )
+
+
+def allocation_vs_need(year: int) -> pl.DataFrame:
+    """allocation_vs_need rows (district x item) of one fiscal year."""
+    return q(
+        "SELECT district, item, item_th, allocated_qty::BIGINT AS allocated_qty, allocated_baht, "
+        "requested_replace::BIGINT AS requested_replace, requested_repair::BIGINT AS requested_repair, "
+        "est_need_baht FROM allocation_vs_need WHERE fiscal_year = ? ORDER BY district, item",
+        year,
+    )
+
+
+def allocation_vs_need_by_item(year: int) -> pl.DataFrame:
+    """allocation_vs_need summed over districts, in contract item order."""
+    df = q(
+        "SELECT item, sum(allocated_qty)::BIGINT AS allocated_qty, sum(allocated_baht) AS allocated_baht, "
+        "sum(requested_replace)::BIGINT AS requested_replace, sum(requested_repair)::BIGINT AS requested_repair, "
+        "sum(est_need_baht) AS est_need_baht FROM allocation_vs_need WHERE fiscal_year = ? GROUP BY item",
+        year,
+    )
+    return _in_item_order(df)
 
 
 def needs(year: int) -> pl.DataFrame:
@@ -167,39 +211,64 @@ def dltv_schools(year: int) -> pl.DataFrame:
 
 # ---------------------------------------------------------------- data quality
 def rule_results(period: int) -> pl.DataFrame:
-    """Rule results of a period, plus the register's (which has no period)."""
+    """Rule results of one period (NO_PERIOD: the register's, which has none)."""
     return q(
         "SELECT table_name, period, rule_id, severity, rule_th, rows_checked, rows_failed, pass_rate "
-        "FROM rule_results WHERE period = ? OR period IS NULL ORDER BY table_name, rule_id",
-        period,
+        "FROM rule_results WHERE period IS NOT DISTINCT FROM ? ORDER BY table_name, rule_id",
+        _period(period),
     )
 
 
-def file_accounting() -> pl.DataFrame:
+def files(period: int) -> pl.DataFrame:
+    """Per file and table, the rows of one period and what became of them, with per-file errors and
+    skipped entries (error_kind 'skipped'); see file_accounting_by_period for how a file gets a period."""
     return q(
-        "SELECT source_file, table_name, rows_in, valid, flagged, quarantined, superseded, "
-        "error_kind, error_th, error_sheet, error_row, error_column "
-        "FROM file_accounting ORDER BY arrival_seq, source_file"
+        "SELECT source_file, table_name, period_from, rows_in, valid, flagged, quarantined, superseded, "
+        "pass_rate, error_kind, error_th, error_sheet, error_row, error_column "
+        "FROM file_accounting_by_period WHERE period IS NOT DISTINCT FROM ? "
+        "ORDER BY arrival_seq NULLS LAST, source_file, table_name",
+        _period(period),
     )
 
 
-def quarantine() -> pl.DataFrame:
+def file_summary(period: int) -> dict:
+    """rows_in, quarantined, file_errors (files rejected whole, skipped entries not counted) and skipped
+    (landing entries not read) of one period."""
+    return q(
+        "SELECT coalesce(sum(rows_in), 0)::BIGINT AS rows_in, coalesce(sum(quarantined), 0)::BIGINT AS quarantined, "
+        "count(DISTINCT source_file) FILTER (error_kind IS NOT NULL AND error_kind <> 'skipped') AS file_errors, "
+        "count(DISTINCT source_file) FILTER (error_kind = 'skipped') AS skipped "
+        "FROM file_accounting_by_period WHERE period IS NOT DISTINCT FROM ?",
+        _period(period),
+    ).row(0, named=True)
+
+
+def quarantine(period: int) -> pl.DataFrame:
     return q(
         "SELECT table_name, period, source_file, sheet, row_number, school_code, rule_ids, reason_th "
-        "FROM quarantine ORDER BY source_file, sheet, row_number"
+        "FROM quarantine WHERE period IS NOT DISTINCT FROM ? ORDER BY table_name, source_file, sheet, row_number",
+        _period(period),
     )
 
 
 def missing_submissions(period: int) -> pl.DataFrame:
     return q(
-        "SELECT rule_id, survey, school_code, school_name, district, students_total "
+        "SELECT rule_id, survey, school_code, school_name, district, students_total, status, rejected_rows, "
+        "rejected_rule_ids, rejected_files "
         "FROM missing_submissions WHERE period = ? ORDER BY district, school_code",
         period,
     )
 
 
+def data_docs_url() -> str | None:
+    """The HTTP address `khlang serve` serves the GX Data Docs at, from the environment; None when the
+    Data Docs are not being served. Never a file:// URL: a browser elsewhere cannot open one."""
+    url = os.environ.get(config.ENV_DOCS_URL, "").strip()
+    return url if url.startswith(("http://", "https://")) else None
+
+
 def data_docs_path(home: config.Home) -> Path | None:
-    """The GX Data Docs index, once a run has built it."""
+    """The GX Data Docs index on the warehouse machine, once a run has built it."""
     return home.data_docs if home.data_docs.exists() else None
 
 

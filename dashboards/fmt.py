@@ -43,3 +43,15 @@ def thai_datetime(value: datetime | None) -> str:
         value = value.replace(tzinfo=timezone.utc)
     local = value.astimezone(_bangkok())
     return f"{local.day} {MONTHS_ABBR[local.month - 1]} {local.year + BE_OFFSET} {local:%H:%M} {TIME_SUFFIX}"
+
+
+def change(now: float | int | None, before: float | int | None, digits: int = 0, unit: str = "") -> str | int | None:
+    """A metric delta: `+1,250 บาท`, `-2.5 จุด`; the number 0 when nothing changed (Streamlit shows it
+    grey, without an arrow); None when either value is unknown (no delta shown)."""
+    if now is None or before is None:
+        return None
+    diff = float(now) - float(before)
+    if round(diff, digits) == 0:
+        return 0
+    text = f"{diff:+,.{digits}f}"
+    return f"{text} {unit}".strip()

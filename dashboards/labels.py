@@ -33,6 +33,7 @@ NO_ROWS = "ไม่มีข้อมูลในรอบนี้ (no rows)"
 # Selectors and filters.
 FISCAL_YEAR = "ปีงบประมาณ (พ.ศ.)"
 PERIOD = "รอบข้อมูล (ปี พ.ศ.)"
+NO_PERIOD = "ไม่ระบุรอบ"
 ALL = "ทั้งหมด"
 DISTRICT = "อำเภอ"
 ITEM_REQUESTED = "อุปกรณ์ที่ขอ (ขอทดแทนหรือขอซ่อม)"
@@ -50,7 +51,11 @@ M_REFRESH = "ปรับปรุงข้อมูลล่าสุด"
 M_VERSION = "รุ่นคลังข้อมูล"
 M_QUARANTINED = "แถวที่ถูกกักกัน"
 M_FILE_ERRORS = "แฟ้มที่อ่านไม่ได้"
+M_SKIPPED = "รายการที่ข้าม ไม่ได้อ่าน"
 M_MISSING = "โรงเรียนที่ยังไม่ส่ง"
+M_SUBMITTED_PCT = "โรงเรียนที่ส่งแล้ว"
+M_REJECTED = "ส่งแล้วแต่ไม่ผ่าน"
+M_NOT_SENT = "ไม่ได้ส่ง"
 
 # Section headings.
 H_NEEDS_BY_ITEM = "ความต้องการอุปกรณ์ DLTV แยกตามรายการ"
@@ -63,6 +68,13 @@ H_FILE_ERRORS = "แฟ้มที่มีข้อผิดพลาด"
 H_QUARANTINE = "แถวที่ถูกกักกัน พร้อมเหตุผล"
 H_MISSING = "โรงเรียนที่ยังไม่ส่งข้อมูล"
 H_DATA_DOCS = "รายงาน Great Expectations (Data Docs)"
+H_SKIPPED = "รายการใน landing/ ที่ข้าม ไม่ได้อ่าน (skipped entries)"
+H_REJECTED = "ส่งแล้วแต่ไม่ผ่าน: มีแถวของโรงเรียนถูกกักกัน และไม่มีแถวที่ผ่าน (sent but rejected)"
+H_NOT_SENT = "ไม่ได้ส่ง: ไม่มีแถวใดของรอบนี้ระบุรหัสโรงเรียนนี้ (sent nothing)"
+H_WHOLE_FILES = "แฟ้มที่ถูกปฏิเสธทั้งแฟ้มในรอบนี้ (ไม่ทราบว่าเป็นของโรงเรียนใด)"
+H_MISSING_BY_DISTRICT = "โรงเรียนที่ยังไม่ส่งแบบสำรวจ DLTV รายอำเภอ"
+H_ALLOC_VS_NEED = "การจัดสรรเทียบกับความต้องการ (allocation against need)"
+H_ALLOC_BY_DISTRICT = "การจัดสรรเทียบกับความต้องการ รายอำเภอ"
 
 # Column and axis labels that are not contract columns.
 C_SCHOOLS = "จำนวนโรงเรียน"
@@ -88,7 +100,26 @@ C_QUARANTINED = "กักกัน"
 C_SUPERSEDED = "ถูกแทนที่"
 C_ERROR = "ข้อผิดพลาดของแฟ้ม"
 C_PERIOD = "รอบข้อมูล"
+C_PERIOD_FROM = "ที่มาของรอบ"
+C_FOLDER = "โฟลเดอร์"
 C_SURVEY = "แบบสำรวจ"
+C_RULE = "กฎ (รหัส)"
+C_POPULATION = "โรงเรียนที่ต้องส่ง"
+C_SUBMITTED = "ส่งแล้ว"
+C_REJECTED = "ส่งแล้วแต่ไม่ผ่าน"
+C_NOT_SENT = "ไม่ได้ส่ง"
+C_COVERAGE = "ส่งแล้ว (%)"
+C_STATUS = "สถานะ"
+C_REJECTED_ROWS = "แถวที่ถูกกักกัน"
+C_REJECTED_RULES = "เหตุที่ไม่ผ่าน"
+C_REJECTED_FILES = "แฟ้มที่ส่ง"
+C_ALLOCATED_QTY = "ได้รับจัดสรร (หน่วย)"
+C_ALLOCATED_BAHT = "ได้รับจัดสรร (บาท)"
+C_GAP_QTY = "ส่วนต่าง: ขอทดแทน − จัดสรร (หน่วย)"
+C_EST_NEED = "ประมาณการค่าทดแทนที่ขอ (บาท)"
+C_GAP_BAHT = "ส่วนต่าง: ความต้องการ − จัดสรร (บาท)"
+C_KIND = "ประเภท"
+C_CHANGE = "เปลี่ยนจากปีก่อน"
 
 FY = "ปีงบประมาณ"
 FY_SHORT = "ปีงบ"
@@ -96,21 +127,52 @@ N_SCHOOLS = "{n} โรงเรียน"
 N_ROWS = "{n} แถว"
 SUBMITTED = "ส่งแล้ว"
 COVERAGE_NOTE = "{submitted} จาก {population} โรงเรียน"
-HELP_PASS_RATE = "(แถวที่อ่านได้ − แถวที่ถูกกักกัน) ÷ แถวที่อ่านได้ ของทุกแฟ้ม"
+HELP_PASS_RATE = "(แถวที่อ่านได้ − แถวที่ถูกกักกัน) ÷ แถวที่อ่านได้ ของแถวในรอบข้อมูลนี้"
+HELP_FILE_ERRORS = "แฟ้มที่ถูกปฏิเสธทั้งแฟ้ม (อ่านไม่ได้ ไม่มีคอลัมน์ที่ต้องมี แฟ้มว่าง ฯลฯ) ของรอบนี้"
+HELP_SKIPPED = "ไฟล์ล็อกของ Excel ไฟล์ซ่อน ลิงก์ที่ชี้ออกนอก landing/ และไฟล์พิเศษ: ไม่ได้เปิดอ่าน นับแยกจากแฟ้มที่อ่านไม่ได้"
+HELP_REJECTED = "โรงเรียนที่ต้องส่ง ไม่มีแถวที่ผ่านในรอบนี้ แต่มีแถวที่ระบุรหัสโรงเรียนนั้นถูกกักกัน"
+HELP_NOT_SENT = ("โรงเรียนที่ต้องส่ง และไม่มีแถวใดในรอบนี้ระบุรหัสโรงเรียนนั้น "
+                 "(แฟ้มที่ถูกปฏิเสธทั้งแฟ้มไม่ได้ถูกอ่านเป็นแถว จึงไม่นับเป็นของโรงเรียนใด)")
+HELP_PERIOD_FROM = ("รอบของแฟ้มมาจากปีในแถวข้อมูลของแฟ้ม; แฟ้มที่ไม่มีแถวข้อมูล (ถูกปฏิเสธทั้งแฟ้มหรือข้าม) "
+                    "ใช้ปี พ.ศ. ที่เขียนในชื่อโฟลเดอร์หรือชื่อแฟ้ม ถ้ามีปีเดียว")
+HELP_DELTA = "เทียบกับปีงบประมาณ {year}"
 HELP_COST = "จำนวนขอทดแทน × ราคาต่อหน่วยล่าสุดจากบัญชีจัดสรร"
 
 DOWNLOAD_CSV = "ดาวน์โหลด CSV (เปิดด้วย Excel ได้)"
+DATA_DOCS_OPEN = "เปิดรายงาน Data Docs (Great Expectations)"
+DATA_DOCS_NOT_SERVED = (
+    "ขณะนี้ไม่ได้เปิดให้ดู Data Docs ทางเว็บ — ให้เจ้าหน้าที่ ICT เปิดแดชบอร์ดด้วยคำสั่ง `khlang serve` "
+    "ซึ่งเปิดให้ดู Data Docs ด้วย  \nData Docs are not being served: start the dashboards with `khlang serve`."
+)
+DATA_DOCS_BUILT_AT = "แฟ้ม Data Docs บนเครื่องที่รันคลังข้อมูล (on the warehouse machine):"
 DATA_DOCS_MISSING = "ยังไม่มี Data Docs — จะสร้างขึ้นเมื่อรัน `khlang ingest`"
-DATA_DOCS_HINT = "เปิดแฟ้มนี้ในเบราว์เซอร์บนเครื่องที่รันคลังข้อมูล (open this file on the warehouse machine):"
+NOT_IN_PERIOD = ("ตัวเลขของรอบ {period} ไม่รวม{tables}และแฟ้มที่ไม่ทราบปี "
+                 "({rows} แถวที่ถูกกักกัน, {files} แฟ้มที่อ่านไม่ได้, {skipped} รายการที่ข้าม) — "
+                 "เลือกรอบ \"ไม่ระบุรอบ\" เพื่อดู")
+NO_COVERAGE_WITHOUT_PERIOD = "ความครบถ้วนของการส่งนับเป็นรายปี — เลือกปีในแถบด้านข้าง"
+WHOLE_FILES_NOTE = ("แฟ้มเหล่านี้ไม่ได้ถูกอ่านเป็นแถวข้อมูล จึงไม่รู้ว่าเป็นของโรงเรียนใด (ชื่อแฟ้มไม่ใช่หลักฐาน): "
+                    "โรงเรียนที่ส่งแฟ้มเหล่านี้ยังนับอยู่ใน \"ไม่ได้ส่ง\" จนกว่าจะส่งแฟ้มที่อ่านได้")
+NO_ALLOCATION = "ยังไม่มีบัญชีจัดสรรของปีงบประมาณ {year} — แสดงเฉพาะความต้องการ"
+NO_PREVIOUS_YEAR = "ไม่มีข้อมูลปีงบประมาณ {year} ให้เปรียบเทียบ"
+UPDATED = "ข้อมูล ณ {when} · รุ่นคลังข้อมูล {version}"
 ALL_SUBMITTED = "ทุกโรงเรียนส่งข้อมูลครบแล้ว"
 NO_QUARANTINE = "ไม่มีแถวที่ถูกกักกัน"
 NO_FILE_ERRORS = "ทุกแฟ้มอ่านได้"
+NO_REJECTED = "ไม่มีโรงเรียนที่ส่งแล้วแต่ไม่ผ่าน"
+NO_NOT_SENT = "ไม่มีโรงเรียนที่ไม่ได้ส่ง"
+STATUSES = {"rejected": "ส่งแล้วแต่ไม่ผ่าน", "not_sent": "ไม่ได้ส่ง"}
+STATUS_COLOURS = {"rejected": "#e67e22", "not_sent": "#c0392b"}
+PERIOD_FROM = {"rows": "ปีในแถวข้อมูล", "path": "ปีในชื่อโฟลเดอร์/แฟ้ม"}
+PERIOD_FROM_NONE = "ไม่ทราบ"
+ALLOC_COLOURS = ["#1f6f8b", "#e6a400"]
+POINTS = "จุด"
 
 OUTCOMES = {"valid": "ผ่าน", "flagged": "ผ่าน (ต้องตรวจสอบ)", "quarantined": "กักกัน", "superseded": "ถูกแทนที่"}
 SEVERITIES = {"quarantine": "กักกัน (quarantine)", "flag": "แจ้งให้ตรวจสอบ (flag)"}
 SEVERITY_COLOURS = {"quarantine": "#c0392b", "flag": "#e67e22"}
 
 BAHT = "บาท"
+UNIT = "หน่วย"
 TIME_SUFFIX = "น."
 MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
 
@@ -153,5 +215,31 @@ def rule_text(rule_id: str, th: str | None = None) -> str:
     return _PLACEHOLDER.sub("…", text)
 
 
+_PAREN = re.compile(r"\s*\([^()]*\)")
+
+
+def no_period_label() -> str:
+    """The quality page's "no period" choice, naming the contract tables that have no period."""
+    return f"{NO_PERIOD}: {undated_tables()} และแฟ้มที่ไม่ทราบปี (no period)"
+
+
+def undated_tables() -> str:
+    """Thai names of the contract tables without a period (today the school register)."""
+    return ", ".join(c.th for c in contracts().values() if not c.period)
+
+
+def rule_short(rule_id: str, th: str | None = None) -> str:
+    """A rule's Thai meaning short enough for a chart axis or a filter: its criterion without the
+    bracketed details (thresholds, values) or the advice after a dash; when still long, the heading
+    before its colon (DLTV-03: `จำนวนอุปกรณ์เกินเกณฑ์`). The full criterion stays in the tables."""
+    text = rule_text(rule_id, th).split(" — ")[0]
+    text = _PAREN.sub("", text)
+    if len(text) > 60 and ": " in text:
+        text = text.split(": ")[0]
+    return " ".join(text.split()) or rule_id
+
+
 def rule_label(rule_id: str, th: str | None = None) -> str:
-    return f"{rule_id} — {rule_text(rule_id, th)}"
+    """`Thai meaning (DLTV-04)`: what a director reads, with the code beside it for ICT staff."""
+    short = rule_short(rule_id, th)
+    return rule_id if short == rule_id else f"{short} ({rule_id})"

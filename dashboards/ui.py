@@ -52,3 +52,17 @@ def percent_col(label: str) -> st.column_config.NumberColumn:
 
 def text_col(label: str) -> st.column_config.TextColumn:
     return st.column_config.TextColumn(label)
+
+
+def metric(where, label: str, value: str, *, now=None, before=None, prev_year: int | None = None, digits: int = 0,
+           unit: str = "", delta_color: str = "normal", help: str | None = None) -> None:
+    """A bordered metric; with `prev_year`, the change from that year as its delta ("+1,250 บาท",
+    described "เทียบกับปีงบประมาณ 2568"). No delta when there is no previous year to compare with."""
+    delta = fmt.change(now, before, digits, unit) if prev_year is not None else None
+    where.metric(label, value, border=True, help=help, delta=delta, delta_color=delta_color,
+                 delta_description=L.HELP_DELTA.format(year=prev_year) if delta is not None else None)
+
+
+def frame_height(rows: int, most: int = 15) -> int | str:
+    """Height that shows every row of a short table and scrolls a long one (35 px a row + header)."""
+    return "auto" if rows <= most else 35 * most + 38

@@ -1,8 +1,17 @@
 """คุณภาพข้อมูล — for the ICT group (data stewards): which OBEC rules fail, which files were read
-and what became of every row, the quarantined rows with their Thai reasons, who has not submitted,
-and where the Great Expectations Data Docs are. Every input row is accounted for somewhere here."""
+and what became of every row, the quarantined rows with their Thai reasons, who has not submitted (sent
+nothing, or sent but rejected), and the Great Expectations Data Docs. Every figure is of the selected
+period; the register and files of no known year have their own choice ("no period"), so every input
+row and landing entry is accounted for somewhere here.
+
+How a file gets a period: from the fiscal years its rows carry; a file with no rows (rejected whole,
+or a skipped landing entry) from the one BE year written in its folder or file name, said as such in
+the by-file table; otherwise none (see `file_accounting_by_period` in warehouse/SCHEMA.md).
+"""
 
 from __future__ import annotations
+
+from pathlib import PurePosixPath
 
 import polars as pl
 import streamlit as st
@@ -12,76 +21,126 @@ from dashboards import labels as L
 
 ui.heading(L.PAGE_QUALITY)
 ui.require_published()
-period = ui.pick_year(data.periods(), L.PERIOD, key="quality_period")
-if period is None:
+choices = data.periods()
+if not choices:
+    st.info(L.NO_ROWS)
     st.stop()
+period = st.sidebar.selectbox(L.PERIOD, choices, index=0, key="quality_period",
+                              format_func=lambda p: L.no_period_label() if p == data.NO_PERIOD else str(p))
+dated = period != data.NO_PERIOD
+shown_period = str(period) if dated else L.NO_PERIOD
 
-files = data.file_accounting()
-quarantine = data.quarantine()
-missing = data.missing_submissions(period)
-file_errors = files.filter(pl.col("error_kind").is_not_null() | pl.col("error_th").is_not_null())
+summary = data.file_summary(period)
+files = data.files(period)
+quarantine = data.quarantine(period)
+coverage = data.coverage(period) if dated else pl.DataFrame()
+missing = data.missing_submissions(period) if dated else pl.DataFrame()
 
 m = st.columns(4)
-m[0].metric(L.M_PASS_RATE, fmt.percent(data.pass_rate()), border=True)
-m[1].metric(L.M_QUARANTINED, fmt.number(quarantine.height), border=True)
-m[2].metric(L.M_FILE_ERRORS, fmt.number(file_errors.height), border=True)
-m[3].metric(f"{L.M_MISSING} ({period})", fmt.number(missing.height), border=True)
+m[0].metric(f"{L.M_PASS_RATE} ({shown_period})", fmt.percent(data.pass_rate(period)), border=True,
+            help=L.HELP_PASS_RATE)
+m[1].metric(f"{L.M_QUARANTINED} ({shown_period})", fmt.number(quarantine.height), border=True)
+m[2].metric(f"{L.M_FILE_ERRORS} ({shown_period})", fmt.number(summary["file_errors"]), border=True,
+            help=L.HELP_FILE_ERRORS)
+m[3].metric(f"{L.M_SKIPPED} ({shown_period})", fmt.number(summary["skipped"]), border=True, help=L.HELP_SKIPPED)
+if dated:
+    c = st.columns(4)
+    pct = (coverage["coverage_pct"][0] if coverage.height == 1 else  # several coverage entries: pooled
+           100 * coverage["submitted"].sum() / coverage["population"].sum() if coverage.height else None)
+    c[0].metric(f"{L.M_SUBMITTED_PCT} ({shown_period})", fmt.percent(pct), border=True)
+    c[1].metric(f"{L.M_MISSING} ({shown_period})", fmt.number(missing.height), border=True)
+    c[2].metric(f"{L.M_REJECTED} ({shown_period})", fmt.number(missing.filter(pl.col("status") == "rejected").height),
+                border=True, help=L.HELP_REJECTED)
+    c[3].metric(f"{L.M_NOT_SENT} ({shown_period})", fmt.number(missing.filter(pl.col("status") == "not_sent").height),
+                border=True, help=L.HELP_NOT_SENT)
+    undated = data.file_summary(data.NO_PERIOD)
+    undated_rows = data.quarantine(data.NO_PERIOD).height
+    if undated_rows or undated["file_errors"] or undated["skipped"]:
+        st.caption(L.NOT_IN_PERIOD.format(period=period, tables=L.undated_tables(), rows=fmt.number(undated_rows),
+                                          files=fmt.number(undated["file_errors"]),
+                                          skipped=fmt.number(undated["skipped"])))
 
 by_rule, by_file, quarantined, not_submitted, docs = st.tabs(
     [L.H_BY_RULE, L.H_BY_FILE, L.H_QUARANTINE, L.H_MISSING, "Data Docs"]
 )
 
+
+def file_name(path: str | None) -> str | None:
+    return PurePosixPath(path).name if path else path
+
+
+def folder(path: str | None) -> str | None:
+    return str(PurePosixPath(path).parent) if path else path
+
+
 with by_rule:
-    results = data.rule_results(period).with_columns(
-        pl.struct("rule_id", "rule_th").map_elements(
-            lambda r: L.rule_text(r["rule_id"], r["rule_th"]), return_dtype=pl.String
-        ).alias("rule_text"),
-        pl.col("table_name").map_elements(L.table, return_dtype=pl.String).alias("table_th"),
-        pl.col("severity").replace_strict(L.SEVERITIES, default=pl.col("severity")).alias("severity_th"),
-    )
+    results = data.rule_results(period)
     if results.height == 0:
         st.info(L.NO_ROWS)
-    else:
-        st.altair_chart(charts.rules_failed(results), width="stretch")
+    for table_name in results["table_name"].unique(maintain_order=True):
+        part = results.filter(pl.col("table_name") == table_name).with_columns(
+            pl.struct("rule_id", "rule_th").map_elements(
+                lambda r: L.rule_label(r["rule_id"], r["rule_th"]), return_dtype=pl.String).alias("rule_label"),
+            pl.struct("rule_id", "rule_th").map_elements(
+                lambda r: L.rule_text(r["rule_id"], r["rule_th"]), return_dtype=pl.String).alias("rule_text"),
+            pl.col("severity").replace_strict(L.SEVERITIES, default=pl.col("severity")).alias("severity_th"),
+        )
+        st.markdown(f"**{L.table(table_name)}**")
+        st.altair_chart(charts.rules_failed(part), width="stretch")
         ui.table(
-            results.select("table_th", "rule_id", "rule_text", "severity_th", "rows_checked", "rows_failed",
-                           "pass_rate"),
+            part.select("rule_label", "severity_th", "rows_checked", "rows_failed", "pass_rate", "rule_text"),
             {
-                "table_th": ui.text_col(L.TABLE),
-                "rule_id": ui.text_col(L.C_RULE_ID),
-                "rule_text": st.column_config.TextColumn(L.C_RULE_TEXT, width="large"),
+                "rule_label": st.column_config.TextColumn(L.C_RULE, width="medium"),
                 "severity_th": ui.text_col(L.C_SEVERITY),
                 "rows_checked": ui.count_col(L.C_ROWS_CHECKED),
                 "rows_failed": ui.count_col(L.C_ROWS_FAILED),
                 "pass_rate": ui.percent_col(L.C_PASS_RATE),
+                "rule_text": st.column_config.TextColumn(L.C_RULE_TEXT, width="large"),
             },
         )
 
 with by_file:
-    ui.table(
-        files.with_columns(pl.col("table_name").map_elements(L.table, return_dtype=pl.String)).select(
-            "source_file", "table_name", "rows_in", "valid", "flagged", "quarantined", "superseded", "error_th"
-        ),
-        {
-            "source_file": ui.text_col(L.C_SOURCE_FILE),
-            "table_name": ui.text_col(L.TABLE),
-            "rows_in": ui.count_col(L.C_ROWS_IN),
-            "valid": ui.count_col(L.C_VALID),
-            "flagged": ui.count_col(L.C_FLAGGED),
-            "quarantined": ui.count_col(L.C_QUARANTINED),
-            "superseded": ui.count_col(L.C_SUPERSEDED),
-            "error_th": st.column_config.TextColumn(L.C_ERROR, width="large"),
-        },
-    )
+    read = files.filter(pl.col("error_kind").is_null() | (pl.col("error_kind") != "skipped"))
+    if read.height == 0:
+        st.info(L.NO_ROWS)
+    else:
+        ui.table(
+            read.with_columns(
+                pl.col("source_file").map_elements(file_name, return_dtype=pl.String).alias("file"),
+                pl.col("source_file").map_elements(folder, return_dtype=pl.String).alias("folder"),
+                pl.col("table_name").map_elements(L.table, return_dtype=pl.String),
+                pl.col("period_from").replace_strict(L.PERIOD_FROM, default=L.PERIOD_FROM_NONE),
+            ).select("file", "rows_in", "valid", "flagged", "quarantined", "superseded", "pass_rate", "error_th",
+                     "period_from", "folder", "table_name"),
+            {
+                "file": st.column_config.TextColumn(L.C_SOURCE_FILE, width="medium"),
+                "rows_in": ui.count_col(L.C_ROWS_IN),
+                "valid": ui.count_col(L.C_VALID),
+                "flagged": ui.count_col(L.C_FLAGGED),
+                "quarantined": ui.count_col(L.C_QUARANTINED),
+                "superseded": ui.count_col(L.C_SUPERSEDED),
+                "pass_rate": ui.percent_col(L.C_PASS_RATE),
+                "error_th": st.column_config.TextColumn(L.C_ERROR, width="large"),
+                "period_from": st.column_config.TextColumn(L.C_PERIOD_FROM, help=L.HELP_PERIOD_FROM),
+                "folder": ui.text_col(L.C_FOLDER),
+                "table_name": ui.text_col(L.TABLE),
+            },
+        )
     st.markdown(f"**{L.H_FILE_ERRORS}**")
-    if file_errors.height == 0:
+    errors = files.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
+    if errors.height == 0:
         st.success(L.NO_FILE_ERRORS)
-    for e in file_errors.iter_rows(named=True):
+    for e in errors.iter_rows(named=True):
         where = " ".join(
             f"{label} {e[k]}" for k, label in (("error_sheet", L.C_SHEET), ("error_row", L.C_ROW),
                                                ("error_column", L.C_COLUMN)) if e[k] is not None
         )
         st.error(f"**{e['source_file']}** — {e['error_th'] or e['error_kind']}" + (f" ({where})" if where else ""))
+    skipped = files.filter(pl.col("error_kind") == "skipped")
+    if skipped.height:
+        st.markdown(f"**{L.H_SKIPPED}**")
+        for e in skipped.iter_rows(named=True):
+            st.info(e["error_th"], icon=":material/block:")
 
 with quarantined:
     f = st.columns(2)
@@ -97,52 +156,91 @@ with quarantined:
     st.caption(L.N_ROWS.format(n=fmt.number(rows.height)))
     if quarantine.height == 0:
         st.success(L.NO_QUARANTINE)
-    ui.table(
-        rows.with_columns(pl.col("rule_ids").list.join(", "),
-                          pl.col("table_name").map_elements(L.table, return_dtype=pl.String)).select(
-            "table_name", "period", "source_file", "sheet", "row_number", "school_code", "rule_ids", "reason_th"
-        ),
-        {
-            "table_name": ui.text_col(L.TABLE),
-            "period": st.column_config.NumberColumn(L.C_PERIOD, format="%d"),
-            "source_file": ui.text_col(L.C_SOURCE_FILE),
-            "sheet": ui.text_col(L.C_SHEET),
-            "row_number": st.column_config.NumberColumn(L.C_ROW, format="%d"),
-            "school_code": ui.text_col(L.column("dltv_equipment", "school_code")),
-            "rule_ids": ui.text_col(L.C_RULE_ID),
-            "reason_th": st.column_config.TextColumn(L.C_REASON, width="large"),
-        },
-    )
-
-with not_submitted:
-    for c in data.coverage(period).iter_rows(named=True):
-        st.markdown(
-            f"**{c['rule_id']}** {c['survey_th'] or L.table(c['survey'])}: {L.SUBMITTED} "
-            + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"]))
-            + f" ({fmt.percent(c['coverage_pct'])})"
-        )
-    if missing.height == 0:
-        st.success(L.ALL_SUBMITTED)
-    else:
+    # One table per contract table, named once above it: the reason (the widest column) comes right
+    # after the school, and the file is its name only (the folder is in the by-file tab).
+    for table_name in rows["table_name"].unique(maintain_order=True):
+        part = rows.filter(pl.col("table_name") == table_name)
+        st.markdown(f"**{L.table(table_name)}** · {L.N_ROWS.format(n=fmt.number(part.height))}")
         ui.table(
-            missing.with_columns(pl.col("survey").map_elements(L.table, return_dtype=pl.String)).select(
-                "school_code", "school_name", "district", "students_total", "rule_id", "survey"
-            ),
+            part.with_columns(
+                pl.col("rule_ids").list.join(", "),
+                pl.col("source_file").map_elements(file_name, return_dtype=pl.String),
+            ).select("school_code", "reason_th", "rule_ids", "source_file", "sheet", "row_number"),
             {
                 "school_code": ui.text_col(L.column("schools", "school_code")),
-                "school_name": ui.text_col(L.column("schools", "school_name")),
-                "district": ui.text_col(L.column("schools", "district")),
-                "students_total": ui.count_col(L.column("schools", "students_total")),
-                "rule_id": ui.text_col(L.C_RULE_ID),
-                "survey": ui.text_col(L.C_SURVEY),
+                "reason_th": st.column_config.TextColumn(L.C_REASON, width="large"),
+                "rule_ids": ui.text_col(L.C_RULE_ID),
+                "source_file": st.column_config.TextColumn(L.C_SOURCE_FILE, width="medium"),
+                "sheet": ui.text_col(L.C_SHEET),
+                "row_number": st.column_config.NumberColumn(L.C_ROW, format="%d"),
             },
         )
 
+with not_submitted:
+    if not dated:
+        st.info(L.NO_COVERAGE_WITHOUT_PERIOD)
+    for c in coverage.iter_rows(named=True):
+        st.markdown(
+            f"**{c['survey_th'] or L.table(c['survey'])}** ({c['rule_id']}): {L.SUBMITTED} "
+            + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"]))
+            + f" ({fmt.percent(c['coverage_pct'])}) · {L.M_REJECTED} {fmt.number(c['rejected'])}"
+            + f" · {L.M_NOT_SENT} {fmt.number(c['not_sent'])}"
+        )
+    if dated and missing.height == 0:
+        st.success(L.ALL_SUBMITTED)
+    elif dated:
+        school = {
+            "school_code": ui.text_col(L.column("schools", "school_code")),
+            "school_name": ui.text_col(L.column("schools", "school_name")),
+            "district": ui.text_col(L.column("schools", "district")),
+        }
+        rejected = missing.filter(pl.col("status") == "rejected")
+        st.markdown(f"**{L.H_REJECTED}** · {L.N_SCHOOLS.format(n=fmt.number(rejected.height))}")
+        if rejected.height == 0:
+            st.success(L.NO_REJECTED)
+        else:
+            ui.table(
+                rejected.with_columns(
+                    pl.col("rejected_rule_ids").map_elements(
+                        lambda ids: ", ".join(L.rule_label(i) for i in ids), return_dtype=pl.String),
+                    pl.col("rejected_files").map_elements(
+                        lambda paths: ", ".join(file_name(p) for p in paths), return_dtype=pl.String),
+                ).select("school_code", "school_name", "district", "rejected_rows", "rejected_rule_ids",
+                         "rejected_files"),
+                {
+                    **school,
+                    "rejected_rows": ui.count_col(L.C_REJECTED_ROWS),
+                    "rejected_rule_ids": st.column_config.TextColumn(L.C_REJECTED_RULES, width="large"),
+                    "rejected_files": st.column_config.TextColumn(L.C_REJECTED_FILES, width="medium"),
+                },
+            )
+        not_sent = missing.filter(pl.col("status") == "not_sent")
+        st.markdown(f"**{L.H_NOT_SENT}** · {L.N_SCHOOLS.format(n=fmt.number(not_sent.height))}")
+        if not_sent.height == 0:
+            st.success(L.NO_NOT_SENT)
+        else:
+            ui.table(
+                not_sent.select("school_code", "school_name", "district", "students_total"),
+                {**school, "students_total": ui.count_col(L.column("schools", "students_total"))},
+            )
+        whole = files.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
+        if whole.height:
+            st.markdown(f"**{L.H_WHOLE_FILES}** · {fmt.number(whole.height)}")
+            st.caption(L.WHOLE_FILES_NOTE)
+            st.markdown("\n".join(f"- `{e['source_file']}` — {e['error_th'] or e['error_kind']}"
+                                  for e in whole.iter_rows(named=True)))
+
 with docs:
     st.markdown(f"**{L.H_DATA_DOCS}**")
+    url = data.data_docs_url()
+    if url:
+        st.link_button(L.DATA_DOCS_OPEN, url, icon=":material/open_in_new:")
+        st.caption(url)
+    else:
+        st.warning(L.DATA_DOCS_NOT_SERVED, icon=":material/link_off:")
     path = data.data_docs_path(data.current_home())
     if path is None:
         st.caption(L.DATA_DOCS_MISSING)
-    else:
-        st.markdown(f"{L.DATA_DOCS_HINT} [{path.name}]({path.as_uri()})")
+    elif not url:
+        st.caption(L.DATA_DOCS_BUILT_AT)
         st.code(str(path), language=None)

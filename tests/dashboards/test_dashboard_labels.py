@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,7 +48,25 @@ def test_rule_text_is_general_not_one_rows_message():
         assert "{" not in text and text
         assert not any(text.startswith(item + ":") for item in L.items().values())
     assert L.rule_text("REF-01") == "ไม่พบรหัสสถานศึกษา … ในทะเบียนสถานศึกษา"
-    assert L.rule_label("XYZ-99") == "XYZ-99 — XYZ-99"
+
+
+def test_rule_label_is_thai_meaning_then_code():
+    """What a director reads first, short enough for a chart axis, with the code beside it."""
+    for rule_id in all_rules():
+        label = L.rule_label(rule_id)
+        assert label.endswith(f" ({rule_id})") and re.search("[ก-๙]", label), label
+        assert len(L.rule_short(rule_id)) <= 80 and "{" not in label, label
+    assert L.rule_label("REF-01") == "ไม่พบรหัสสถานศึกษา … ในทะเบียนสถานศึกษา (REF-01)"
+    assert L.rule_label("DLTV-03") == "จำนวนอุปกรณ์เกินเกณฑ์ (DLTV-03)"  # the heading of a long criterion
+    assert L.rule_label("FMT-03") == "คอลัมน์ … มีสูตรที่คำนวณผิดพลาด (FMT-03)"  # no advice, no bracketed value
+    assert L.rule_label("XYZ-99") == "XYZ-99"  # unknown to the contracts: the code alone
+
+
+def test_change_from_the_previous_year():
+    assert fmt.change(73.3, 96.0, 1, "จุด") == "-22.7 จุด"
+    assert fmt.change(1_250, 1_000, 0, "บาท") == "+250 บาท"
+    assert fmt.change(5, 5) == 0  # Streamlit shows the number 0 grey, without an arrow
+    assert fmt.change(5, None) is None and fmt.change(None, 5) is None
 
 
 def test_dashboards_never_retype_contract_names():

@@ -1,12 +1,14 @@
--- What each district received in a fiscal year against what its schools asked for that year.
+-- What each district received in a fiscal year against what its schools asked for that year
+-- (units allocated and their cost; units asked to replace or repair, and the replacements' cost at the
+-- latest unit prices). Counts are whole numbers (BIGINT).
 WITH alloc AS (
     SELECT a.fiscal_year, s.district, a.item,
-           sum(a.quantity) AS allocated_qty, sum(a.quantity * a.unit_price_baht) AS allocated_baht
+           sum(a.quantity)::BIGINT AS allocated_qty, sum(a.quantity * a.unit_price_baht) AS allocated_baht
     FROM dltv_allocation a JOIN schools s USING (school_code)
     GROUP BY ALL
 ), need AS (
     SELECT i.fiscal_year, s.district, i.item,
-           sum(i.request_replace) AS requested_replace, sum(i.request_repair) AS requested_repair
+           sum(i.request_replace)::BIGINT AS requested_replace, sum(i.request_repair)::BIGINT AS requested_repair
     FROM dltv_equipment_items i JOIN schools s USING (school_code)
     GROUP BY ALL
 )
