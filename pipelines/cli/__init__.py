@@ -5,7 +5,7 @@
     khlang check FILE                a school's pre-submission check (writes nothing; exit 1 if a row fails)
     khlang export obec --survey dltv_equipment --year 2569 --out DIR
     khlang sql "SELECT ..."          read-only SQL over the published warehouse (--format table|csv|json)
-    khlang serve                     Dagster UI and Streamlit dashboards on localhost (Ctrl+C stops both)
+    khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
@@ -64,10 +64,13 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="stop the statement after this long (default 30)")
     s.add_argument("--memory", default="2GB", metavar="SIZE", help="memory limit of the statement and its result, e.g. 512MB (default 2GB)")
     s.set_defaults(func=sql.cmd_sql)
-    v = sub.add_parser("serve", help="Dagster UI and Streamlit dashboards on localhost; Ctrl+C or SIGTERM stops both")
+    v = sub.add_parser("serve", help="Dagster UI, Streamlit dashboards and the GX Data Docs on localhost; "
+                                            "Ctrl+C or SIGTERM stops them all")
     v.add_argument("--host", default="127.0.0.1")
     v.add_argument("--dagster-port", type=int, default=DEFAULT_PORTS["dagster"])
     v.add_argument("--streamlit-port", type=int, default=DEFAULT_PORTS["streamlit"])
+    v.add_argument("--docs-port", type=int, default=DEFAULT_PORTS["docs"],
+                   help=f"GX Data Docs site, on localhost only (default {DEFAULT_PORTS['docs']})")
     v.set_defaults(func=serve.cmd_serve)
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)

@@ -1,4 +1,7 @@
-"""`khlang serve`: the Dagster UI and the dashboards on this machine, until Ctrl+C or SIGTERM.
+"""`khlang serve`: the Dagster UI, the dashboards and the Data Docs on this machine, until Ctrl+C or SIGTERM.
+
+The GX Data Docs site is served from this process (`expectations.docs`, a thread, localhost only) on
+--docs-port, and Streamlit is told its URL ($KHLANG_DOCS_URL).
 
 Each child (`dagster dev`, which starts its own webserver, daemon and code servers; Streamlit) runs in a
 session and process group of its own. On Ctrl+C, SIGTERM or SIGHUP, or when one child stops, every
@@ -15,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -158,9 +162,14 @@ def _child_env(h) -> dict[str, str]:
 def cmd_serve(args) -> int:
     from pipelines.run import instance_for
 
+    from expectations import docs
+
     h = home()
+    docs_host = args.host if docs._loopback(args.host) else "127.0.0.1"  # Data Docs never leave this machine
     ports = {"Dagster (--dagster-port)": args.dagster_port, "Streamlit (--streamlit-port)": args.streamlit_port}
     busy = [f"{name} {port}" for name, port in ports.items() if not port_free(args.host, port)]
+    if not port_free(docs_host, args.docs_port):
+        busy.append(f"Data Docs (--docs-port) {args.docs_port}")
     if busy:
         print(f"พอร์ตถูกใช้อยู่แล้ว / port already in use on {args.host}: {', '.join(busy)} — "
               f"ปิดโปรแกรมที่ใช้อยู่ หรือเลือกพอร์ตอื่น / stop what holds it, or choose another port", file=sys.stderr)
@@ -177,18 +186,20 @@ def cmd_serve(args) -> int:
                       "--client.toolbarMode", "viewer"],
     }
     dagster_url = f"http://{args.host}:{args.dagster_port}"
-    docs_url = os.environ.get(ENV_DOCS_URL)
-    if docs_url:
-        env[ENV_DOCS_URL] = docs_url
+    docs_server = docs.make_server(h, docs_host, args.docs_port)
+    env[ENV_DOCS_URL] = docs.url(docs_server)
     children: list[subprocess.Popen] = []
     previous = {s: signal.signal(s, _on_signal) for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)}
     code = 0
+    docs_thread = threading.Thread(target=docs_server.serve_forever, name="data-docs", daemon=True)
     try:
+        docs_thread.start()
         for name, cmd in commands.items():
             children.append(subprocess.Popen(cmd, cwd=repo, env=env, start_new_session=True))
         _out(f"ข้อมูล / data root:  {h.root}\n"
              f"Dagster UI:  {dagster_url}\n"
              f"แดชบอร์ด / dashboards:  http://{args.host}:{args.streamlit_port}\n"
+             f"GX Data Docs:  {env[ENV_DOCS_URL]}\n"
              f"(Ctrl+C เพื่อหยุดทั้งหมด / Ctrl+C stops everything)")
         ready = False
         while True:
@@ -198,7 +209,8 @@ def cmd_serve(args) -> int:
                           f"(exit {p.returncode}): stopping everything", file=sys.stderr, flush=True)
                     code = 1
                     raise _Stop(0)
-            if not ready and all(port_answers(args.host, port) for port in ports.values()):
+            if not ready and all(port_answers(args.host, port) for port in ports.values()) \
+                    and port_answers(docs_host, args.docs_port):
                 ready = True
                 _out("พร้อมใช้งาน / ready")
             time.sleep(0.5)
@@ -212,6 +224,9 @@ def cmd_serve(args) -> int:
             signal.signal(s, signal.SIG_IGN)
         try:
             stop_all(children)
+            if docs_thread.is_alive():
+                docs_server.shutdown()  # waits for serve_forever to return (it would wait for ever if never started)
+            docs_server.server_close()
         finally:
             for s, handler in previous.items():
                 signal.signal(s, handler)

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import dagster as dg
@@ -44,10 +45,11 @@ class Serve:
     """A real `khlang serve` on free ports over `root`, its output collected line by line."""
 
     def __init__(self, root: Path):
-        self.ports = (_free_port(), _free_port())
+        self.ports = (_free_port(), _free_port(), _free_port())
         env = {**os.environ, "KHLANG_HOME": str(root), "PYTHONUNBUFFERED": "1"}
         self.proc = subprocess.Popen(
-            [str(KHLANG), "serve", "--dagster-port", str(self.ports[0]), "--streamlit-port", str(self.ports[1])],
+            [str(KHLANG), "serve", "--dagster-port", str(self.ports[0]), "--streamlit-port", str(self.ports[1]),
+             "--docs-port", str(self.ports[2])],
             env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
         )
         self.lines: list[str] = []
@@ -107,6 +109,13 @@ def test_serve_skips_published_work_and_sigterm_stops_everything(demo_home, tmp_
     s = Serve(root)
     try:
         s.wait_for(lambda: all(port_answers("127.0.0.1", p) for p in s.ports))
+        with urllib.request.urlopen(f"http://127.0.0.1:{s.ports[2]}/", timeout=10) as page:  # the demo's site
+            assert page.status == 200 and b"<html" in page.read().lower()
+        streamlit = [pid for pid in descendants(s.proc.pid)
+                     if b"streamlit" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        env = dict(kv.split(b"=", 1) for kv in Path(f"/proc/{streamlit[0]}/environ").read_bytes().split(b"\0") if b"=" in kv)
+        assert env[b"KHLANG_DOCS_URL"] == f"http://127.0.0.1:{s.ports[2]}/".encode(), "the dashboards link the served site"
+        assert env[b"TZ"] in (b"Asia/Bangkok", b"<+07>-7"), "children log in Bangkok time"
         s.wait_for(lambda: "landing_sensor skipped" in s.output())
         assert "landing folder unchanged since v0001 was published from it" in s.output()
         time.sleep(2)
