@@ -375,7 +375,8 @@ class DocsHandler(SimpleHTTPRequestHandler):
         pass  # quiet: `khlang serve` prints the URL once
 
 
-def _loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """True for `localhost` and loopback addresses (127.0.0.0/8, ::1): the only hosts Data Docs are served on."""
     if host == "localhost":
         return True
     try:
@@ -384,13 +385,16 @@ def _loopback(host: str) -> bool:
         return False
 
 
+_loopback = is_loopback  # the name `khlang serve` first used
+
+
 def make_server(home: Home, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     """A ready server for the Data Docs of `home` on a loopback address (port 0: any free port).
 
     The caller runs `serve_forever()` (in a thread, or via `serve`) and `server_close()`; the URL is
     `url(server)`. The site may not exist yet: until the first run it answers with a Thai note.
     """
-    if not _loopback(host):
+    if not is_loopback(host):
         raise ValueError(f"Data Docs are served on localhost only, not {host!r}")
     handler = partial(DocsHandler, directory=str(site_dir(home)))
     server = ThreadingHTTPServer((host, port), handler)
