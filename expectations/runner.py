@@ -11,7 +11,9 @@ come from each expectation's `unexpected_index_list`, keyed by `_row_id`.
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -25,12 +27,12 @@ import polars as pl
 from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
-from expectations.docs import run_checkpoint  # offline Data Docs, named runs
 from expectations.suites import build_suite
 from pipelines.config import DATA_DOCS_INDEX
 from warehouse.contracts import Contract
 
 ROW_ID = "_row_id"
+STORED_SAMPLE = 20  # failing rows kept per expectation in stored/rendered results (GX's partial default)
 KEEP_VALIDATION_RESULTS = 30  # uncommitted/validations grows every run: keep the newest per suite
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
@@ -104,6 +106,62 @@ def _prune(project_root: Path) -> None:
                 shutil.rmtree(d, ignore_errors=True)
 
 
+def _read(result, table: str) -> tuple[pl.DataFrame, list[ExpectationOutcome]]:
+    """Failing rows per check and one outcome per expectation, from the COMPLETE result."""
+    parts, outcomes = [], []
+    for r in result.results:
+        cfg = r.expectation_config
+        meta = cfg.meta or {}
+        if r.exception_info and r.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"GX could not evaluate {cfg.type} for {meta.get('check')} on {table}: "
+                f"{r.exception_info.get('exception_message')}"
+            )
+        ids = pl.Series(ROW_ID, r.result.get("unexpected_index_list") or [], dtype=pl.Int64).unique()
+        if ids.len():
+            parts.append(ids.to_frame().with_columns(check=pl.lit(meta["check"]), rule_id=pl.lit(meta["rule_id"])))
+        outcomes.append(
+            ExpectationOutcome(
+                rule_id=meta["rule_id"],
+                check=meta["check"],
+                severity=meta["severity"],
+                expectation=cfg.type,
+                columns=_columns_of(cfg.kwargs),
+                success=bool(r.success),
+                element_count=int(r.result.get("element_count") or 0),
+                unexpected_count=ids.len(),
+            )
+        )
+    schema = {ROW_ID: pl.Int64, "check": pl.String, "rule_id": pl.String}
+    failures = pl.concat(parts).unique() if parts else pl.DataFrame(schema=schema)
+    return failures, outcomes
+
+
+# Lists in a result that grow with the failing rows: trimmed before the result is stored or rendered.
+ROW_LISTS = ("unexpected_list", "unexpected_index_list", "partial_unexpected_list", "partial_unexpected_index_list",
+             "partial_unexpected_counts")
+
+
+def bound(result, sample: int = STORED_SAMPLE) -> None:
+    """Trim every per-row list of a validation result to its first `sample` entries, in place.
+
+    The rows are decided from the COMPLETE result before this; what is stored and rendered (the GX
+    results store, Data Docs) is bounded whatever the number of failing rows. Every failing row is
+    in the warehouse's quarantine with its reasons; counts (unexpected_count, ...) stay exact.
+    """
+    trimmed = False
+    for r in result.results:
+        res = r.result
+        for name in ROW_LISTS:
+            if isinstance(res.get(name), list) and len(res[name]) > sample:
+                res[name], trimmed = res[name][:sample], True
+        if "unexpected_index_query" in res:  # pandas: a filter naming every failing index
+            res["unexpected_index_query"] = "see the warehouse's quarantine table for every failing row"
+    if trimmed:
+        result.meta["khlang_note"] = (f"per-row lists trimmed to the first {sample} rows per expectation; "
+                                      "every failing row is in the warehouse (quarantine, rule_results)")
+
+
 def validate(
     frame: pl.DataFrame,
     contract: Contract,
@@ -114,6 +172,9 @@ def validate(
 
     With `project_root` the GX file context there keeps the suite, the results and the Data Docs;
     without it everything stays in memory (the pre-submission check writes nothing).
+
+    GX runs with result_format COMPLETE; the rows are read from the result when GX hands it to its
+    results store, and only then is the result `bound`ed: the store and Data Docs get a bounded one.
     """
     import time
 
@@ -127,50 +188,37 @@ def validate(
     definition = ctx.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=contract.table, data=batch, suite=suite)
     )
-    result_format = {"result_format": "COMPLETE", "unexpected_index_column_names": [ROW_ID]}
-    pdf = _pandas(frame)
+    result_format = {"result_format": "COMPLETE"}  # unexpected_index_list = the pandas index = _row_id
+    pdf = _pandas(frame, needed_columns(json.dumps(suite.to_json_dict()["expectations"]), frame))
+    read: list[tuple[pl.DataFrame, list[ExpectationOutcome]]] = []
+    store = ctx.validation_results_store
+    store_results = store.store_validation_results
+
+    def read_then_store(suite_validation_result, *args, **kwargs):
+        read.append(_read(suite_validation_result, contract.table))
+        bound(suite_validation_result)
+        return store_results(suite_validation_result, *args, **kwargs)
+
+    store.store_validation_results = read_then_store  # this context's store only, for this call
     docs = None
-    if project_root is None:
-        result = definition.run(
-            batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format=result_format
-        )
-    else:
-        checkpoint = ctx.checkpoints.add_or_update(
-            gx.Checkpoint(
-                name=contract.table,
-                validation_definitions=[definition],
-                actions=[UpdateDataDocsAction(name="update_data_docs")],
-                result_format=result_format,
+    try:
+        if project_root is None:
+            definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format=result_format)
+        else:
+            checkpoint = ctx.checkpoints.add_or_update(
+                gx.Checkpoint(
+                    name=contract.table,
+                    validation_definitions=[definition],
+                    actions=[UpdateDataDocsAction(name="update_data_docs")],
+                    result_format=result_format,
+                )
             )
-        )
-        run = run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
-        result = next(iter(run.run_results.values()))
-        _prune(project_root)
-        docs = project_root / DATA_DOCS_INDEX
-    rows, outcomes = [], []
-    for r in result.results:
-        cfg = r.expectation_config
-        meta = cfg.meta or {}
-        if r.exception_info and r.exception_info.get("raised_exception"):
-            raise RuntimeError(
-                f"GX could not evaluate {cfg.type} for {meta.get('check')} on {contract.table}: "
-                f"{r.exception_info.get('exception_message')}"
-            )
-        failed_ids = [int(d[ROW_ID]) for d in (r.result.get("unexpected_index_list") or [])]
-        rows.extend((rid, meta["check"], meta["rule_id"]) for rid in failed_ids)
-        outcomes.append(
-            ExpectationOutcome(
-                rule_id=meta["rule_id"],
-                check=meta["check"],
-                severity=meta["severity"],
-                expectation=cfg.type,
-                columns=_columns_of(cfg.kwargs),
-                success=bool(r.success),
-                element_count=int(r.result.get("element_count") or 0),
-                unexpected_count=len(set(failed_ids)),
-            )
-        )
-    failures = pl.DataFrame(
-        rows, schema={ROW_ID: pl.Int64, "check": pl.String, "rule_id": pl.String}, orient="row"
-    ).unique()
+            checkpoint.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params)
+            _prune(project_root)
+            docs = project_root / DATA_DOCS_INDEX
+    finally:
+        del store.store_validation_results
+    if len(read) != 1:
+        raise RuntimeError(f"GX stored {len(read)} results for {contract.table}, expected one")
+    failures, outcomes = read[0]
     return Validation(contract.table, failures, outcomes, docs, time.perf_counter() - started)

@@ -18,6 +18,9 @@ OUTCOMES = ("valid", "flagged", "quarantined", "superseded")
 CURRENT = ("valid", "flagged")  # the rows a validated table holds; superseded ones are history
 ISSUE = pl.Struct({"rule_id": pl.String, "severity": pl.String, "th": pl.String, "en": pl.String})
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
+ROW_ID = "_row_id"
+_LONG = {ROW_ID: pl.Int64, "_part": pl.Int8, "_order": pl.Int64, "rule_id": pl.String, "severity": pl.String,
+         "th": pl.String, "en": pl.String}
 
 
 def _message(template: str, available: set[str]) -> pl.Expr:
@@ -31,32 +34,40 @@ def _message(template: str, available: set[str]) -> pl.Expr:
     return pl.format(fmt, *args) if args else pl.lit(template)
 
 
-def _rule_issues(frame: pl.DataFrame, contract: Contract) -> pl.Expr:
+def _rule_issue_rows(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """One row per (row, failed check): its rule, severity and messages, in the contract's check order.
+
+    Long format, built only for failing rows: a list of per-check structs for every row costs ~1 µs
+    per row and check in Polars (seconds at 200,000 rows), which a row that fails nothing never needs.
+    """
     available = set(frame.columns)
-    return pl.concat_list(
-        [
-            pl.when(pl.col("_checks").list.contains(c.key)).then(
-                pl.struct(
-                    rule_id=pl.lit(c.rule_id),
-                    severity=pl.lit(c.severity),
-                    th=_message(c.th, available),
-                    en=_message(c.en, available),
-                )
-            )
-            for c in contract.checks
-        ]
-        or [pl.lit(None, ISSUE)]
-    ).list.drop_nulls()
+    by_check = {k[0]: part.select(ROW_ID) for k, part in failures.partition_by("check", as_dict=True).items()}
+    parts = []
+    for order, c in enumerate(contract.checks):
+        ids = by_check.get(c.key)
+        if ids is None or ids.is_empty():
+            continue
+        names = sorted({n for n in _PLACEHOLDER.findall(c.th + c.en) if n in available and n != ROW_ID})
+        rows = ids.join(frame.select(ROW_ID, *names), on=ROW_ID, how="inner")
+        parts.append(rows.select(
+            ROW_ID, _part=pl.lit(1, pl.Int8), _order=pl.lit(order, pl.Int64), rule_id=pl.lit(c.rule_id),
+            severity=pl.lit(c.severity), th=_message(c.th, available), en=_message(c.en, available),
+        ))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=_LONG)
 
 
-def _parse_issue_messages(contract: Contract) -> pl.Expr:
-    """Render `_parse_issues` ({rule_id, column, value}) with the column's Thai header."""
+def _parse_issue_rows(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """`_parse_issues` ({rule_id, column, value}) as one row each, rendered with the column's Thai header."""
     th_header = {c.name: c.header_th for c in contract.columns}
     rules = parse_rules()
-    el = pl.element()
-    rule = el.struct.field("rule_id")
-    column = el.struct.field("column")
-    value = el.struct.field("value")
+    issues = (
+        frame.select(ROW_ID, "_parse_issues")
+        .filter(pl.col("_parse_issues").list.len() > 0)
+        .with_columns(_order=pl.int_ranges(pl.col("_parse_issues").list.len(), dtype=pl.Int64))
+        .explode("_parse_issues", "_order")
+        .unnest("_parse_issues")
+    )
+    rule, column, value = pl.col("rule_id"), pl.col("column"), pl.col("value")
 
     def render(lang: str) -> pl.Expr:
         expr = pl.lit(None, pl.String)
@@ -69,30 +80,38 @@ def _parse_issue_messages(contract: Contract) -> pl.Expr:
         return expr
 
     severity = rule.replace_strict({rid: r.severity for rid, r in rules.items()}, default="quarantine")
-    return pl.col("_parse_issues").list.eval(
-        pl.struct(rule_id=rule, severity=severity, th=render("th"), en=render("en"))
-    )
+    return issues.select(ROW_ID, _part=pl.lit(0, pl.Int8), _order="_order", rule_id=rule, severity=severity,
+                         th=render("th"), en=render("en"))
 
 
 def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """Outcome, rule IDs and reasons for every row of `frame` (which has `_row_id`, `_parse_issues`)."""
-    failed = failures.group_by("_row_id").agg(pl.col("check").alias("_checks"))
-    frame = frame.join(failed, on="_row_id", how="left").with_columns(
-        pl.col("_checks").fill_null(pl.lit([], pl.List(pl.String)))
+    """Outcome, rule IDs and reasons for every row of `frame` (which has `_row_id`, `_parse_issues`).
+
+    A row's reasons: its parse issues in cell order, then its failed checks in the contract's order."""
+    issues = pl.concat([_parse_issue_rows(frame, contract).cast(_LONG), _rule_issue_rows(frame, failures, contract).cast(_LONG)])
+    per_row = (
+        issues.sort(ROW_ID, "_part", "_order")
+        .group_by(ROW_ID, maintain_order=True)
+        .agg(
+            _rule_ids=pl.col("rule_id").unique().sort(),
+            _quarantine=(pl.col("severity") == "quarantine").any(),
+            _reason_th=pl.col("th").str.join(" | "),
+            _reason_en=pl.col("en").str.join(" | "),
+        )
     )
-    issues = pl.concat_list(_parse_issue_messages(contract), _rule_issues(frame, contract))
-    frame = frame.with_columns(_issues=issues)
-    severities = pl.col("_issues").list.eval(pl.element().struct.field("severity"))
-    decided = frame.with_columns(
-        _rule_ids=pl.col("_issues").list.eval(pl.element().struct.field("rule_id")).list.unique().list.sort(),
-        _outcome=pl.when(severities.list.contains("quarantine"))
-        .then(pl.lit("quarantined"))
-        .when(pl.col("_issues").list.len() > 0)
-        .then(pl.lit("flagged"))
-        .otherwise(pl.lit("valid")),
-        _reason_th=pl.col("_issues").list.eval(pl.element().struct.field("th")).list.join(" | "),
-        _reason_en=pl.col("_issues").list.eval(pl.element().struct.field("en")).list.join(" | "),
-    ).drop("_checks", "_issues")
+    decided = (
+        frame.join(per_row, on=ROW_ID, how="left", maintain_order="left")
+        .with_columns(
+            _rule_ids=pl.col("_rule_ids").fill_null(pl.lit([], pl.List(pl.String))),
+            _outcome=pl.when(pl.col("_quarantine")).then(pl.lit("quarantined"))
+            .when(pl.col("_quarantine").is_not_null()).then(pl.lit("flagged"))
+            .otherwise(pl.lit("valid")),
+            _reason_th=pl.col("_reason_th").fill_null(""),
+            _reason_en=pl.col("_reason_en").fill_null(""),
+        )
+        .select(pl.exclude("_quarantine", "_rule_ids", "_outcome", "_reason_th", "_reason_en"),
+                "_rule_ids", "_outcome", "_reason_th", "_reason_en")
+    )
     return supersede(decided, contract)
 
 
