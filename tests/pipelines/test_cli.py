@@ -134,3 +134,82 @@ def test_export_twice_gives_identical_files_without_personal_data(demo_home, tmp
     assert csv.startswith(b"\xef\xbb\xbf")
     assert "ผู้ให้ข้อมูล" not in csv.decode("utf-8-sig") and "เบอร์โทรศัพท์" not in csv.decode("utf-8-sig")
     assert main(["export", "obec", "--survey", "dltv_equipment", "--year", "2551", "--out", str(tmp_path / "c")]) == 2
+
+
+def test_sql_table_aligns_thai_text_and_prints_whole_numbers_as_integers(demo_home, monkeypatch, capsys):
+    from pipelines.cli.sql import display_width
+
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    assert main(["sql", "SELECT district, SUM(students_total) AS students, AVG(2.0) AS two, 0.5 AS half "
+                        "FROM schools GROUP BY ALL ORDER BY 1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    table = [ln for ln in lines if ln[:1] in "┌│╞└"]
+    assert {display_width(ln) for ln in table} == {display_width(table[0])}, "every border and row equally wide"
+    assert any("ภู" in ln for ln in table), "Thai district names with marks above/below"
+    header, types = table[1], table[3]
+    assert "students" in header and "decimal[38,0]" not in "\n".join(lines)
+    assert types.split("┆")[1].strip() == "i64" and types.split("┆")[2].strip() == "i64", "SUM and AVG(2.0) are whole"
+    assert types.split("┆")[3].strip(" │") in ("f64", "decimal[2,1]"), "0.5 stays fractional"
+    first = table[5].split("┆")
+    assert first[1].strip().isdigit() and first[2].strip() == "2" and first[3].strip(" │") == "0.5"
+
+
+def test_sql_table_keeps_every_column_whole_and_cuts_long_cells(demo_home, monkeypatch, capsys):
+    import duckdb
+
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    assert main(["sql", "SELECT * FROM dltv_needs", "--limit", "3"]) == 0
+    out = capsys.readouterr().out
+    con = duckdb.connect(str(demo_home.duckdb_path), read_only=True)
+    columns = [r[0] for r in con.execute("DESCRIBE dltv_needs").fetchall()]
+    con.close()
+    header = out.splitlines()[1]
+    assert [c.strip() for c in header.strip("│").split("┆")] == columns, "no column squeezed or hidden"
+    assert "3 of 56 rows shown" in out or "3 of" in out
+    assert main(["sql", "SELECT repeat('กิ่ง', 30) AS long"]) == 0
+    row = capsys.readouterr().out.splitlines()[5]
+    assert row.rstrip(" │").endswith("…") and len(row) < 120
+
+
+def test_display_width_counts_thai_marks_as_zero_and_wide_characters_as_two():
+    from pipelines.cli.sql import clip, display_width
+
+    assert display_width("ที่") == 1 and display_width("น้ำ") == 2 and display_width("ชุมแพ") == 4
+    assert display_width("漢字") == 4 and display_width("a\u200bb") == 2
+    cut = clip("ก่" * 50, 10)
+    assert display_width(cut) == 10 and cut.endswith("…") and cut[-2] == "\u0e48", "a mark stays with its letter"
+    assert clip("a\nb") == "a↵b"
+
+
+def test_sql_from_another_folder_finds_the_demos_root(demo_home, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = tmp_path / "config"
+    (config / "khlang").mkdir(parents=True)
+    (config / "khlang" / "home").write_text(f"{demo_home.root}\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "KHLANG_HOME"}
+    env["XDG_CONFIG_HOME"] = str(config)
+    khlang = Path(sys.executable).parent / "khlang"
+    r = subprocess.run([str(khlang), "sql", "SELECT version FROM warehouse_info", "--format", "csv"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout == "version\nv0001\n", r.stderr
+
+
+def test_with_no_data_root_sql_and_ingest_say_how_to_point_khlang_home(tmp_path, monkeypatch, capsys):
+    import pipelines.config as config
+
+    monkeypatch.delenv("KHLANG_HOME", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setattr(config, "CHECKOUT", tmp_path / "checkout")  # no checkout data either
+    monkeypatch.chdir(tmp_path)
+    assert main(["sql", "SELECT 1"]) == 2
+    err = capsys.readouterr().err
+    assert f"export KHLANG_HOME={tmp_path / 'checkout' / 'data'}" in err and "khlang demo" in err
+    assert "ingest first" not in err, "no wrong advice"
+    assert main(["ingest"]) == 2
+    err = capsys.readouterr().err
+    assert "no landing folder" in err and "export KHLANG_HOME=" in err
+    assert not (tmp_path / "data").exists(), "nothing created in a folder that is not a data root"
