@@ -69,7 +69,8 @@ def landing_sensor(context: dg.SensorEvaluationContext, khlang: KhlangHome):
         seen = published_fingerprint(home, instance) if instance is not None else None
         if seen is not None and seen[1] == current:
             context.update_cursor(current)
-            return dg.SkipReason(f"landing folder unchanged since {seen[0]} was published from it")
+            return dg.SkipReason(f"ไม่มีไฟล์ใหม่ตั้งแต่เผยแพร่ {seen[0]} / "
+                                 f"landing folder unchanged since {seen[0]} was published from it")
     if is_locked(home):  # a run is working: look again on the next tick instead of queueing behind it
         return dg.SkipReason(f"a run holds the data root ({describe(holder(home) or {})}); will look again")
     context.update_cursor(current)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from pipelines.cli.ingest import _print_accounting
 from pipelines.cli.output import out as _out
-from pipelines.config import DEFAULT_PORTS, ENV_HOME, ROOT_MARKER, Home, find_root, home, remember_root
+from pipelines.config import (
+    DEFAULT_PORTS,
+    ENV_HOME,
+    ROOT_MARKER,
+    Home,
+    find_root,
+    home,
+    remember_root,
+)
 
 
 def _fresh_root(h: Home, force: bool) -> None:
@@ -103,8 +111,9 @@ def cmd_demo(args) -> int:
   GX Data Docs:        {h.data_docs}
   OBEC export {latest}:    {out}
 {chr(10).join(root)}
-  UIs:                 {khlang} serve   (or python3 dev.py serve; Dagster http://127.0.0.1:{DEFAULT_PORTS["dagster"]}, \
-dashboards http://127.0.0.1:{DEFAULT_PORTS["streamlit"]})
+  UIs:                 {khlang} serve   (or python3 dev.py serve; Ctrl+C stops it)
+      Dagster http://127.0.0.1:{DEFAULT_PORTS["dagster"]}   dashboards http://127.0.0.1:{DEFAULT_PORTS["streamlit"]}   \
+Data Docs http://127.0.0.1:{DEFAULT_PORTS["docs"]}
 
 {chr(10).join(launch)}
 """

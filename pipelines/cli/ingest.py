@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from pipelines.cli.output import OUTCOME_COLUMNS, bangkok, out as _out
+from pipelines.cli.output import OUTCOME_COLUMNS, bangkok
+from pipelines.cli.output import out as _out
 from pipelines.config import Home, find_root, home, point_home_hint
 
 
@@ -56,9 +57,9 @@ def _print_accounting(h: Home, summary) -> None:
 
         at = next((e["published_at"] for e in ledger(h) if e["version"] == summary.version), None)
         when = f"  เผยแพร่เมื่อ / published {bangkok(at)}" if at else ""
-        _out(f"\nwarehouse version {summary.version}: {h.duckdb_path}{when}")
+        _out(f"\nคลังข้อมูลรุ่น / warehouse version {summary.version}: {h.duckdb_path}{when}")
     else:
-        _out(f"\nยังไม่เผยแพร่ (นับจากแถวที่ตรวจในรอบนี้) / not published: counts of this run's validated rows")
+        _out("\nยังไม่เผยแพร่ (นับจากแถวที่ตรวจในรอบนี้) / not published: counts of this run's validated rows")
 
 
 def cmd_ingest(args) -> int:

@@ -22,7 +22,8 @@ import threading
 import time
 from pathlib import Path
 
-from pipelines.cli.output import bangkok_tz_env, out as _out
+from pipelines.cli.output import bangkok_tz_env
+from pipelines.cli.output import out as _out
 from pipelines.config import ENV_DOCS_URL, ENV_HOME, home
 
 GRACE_SECONDS = 15.0  # dagster dev shuts its webserver, daemon and code servers down in a few seconds
@@ -160,9 +161,8 @@ def _child_env(h) -> dict[str, str]:
 
 
 def cmd_serve(args) -> int:
-    from pipelines.run import instance_for
-
     from expectations import docs
+    from pipelines.run import instance_for
 
     h = home()
     docs_host = args.host if docs._loopback(args.host) else "127.0.0.1"  # Data Docs never leave this machine

@@ -152,7 +152,14 @@ def render_table(df, limit: int) -> str:
 
 
 def cmd_sql(args) -> int:
-    from warehouse.read import DoorError, Limits, NotPublished, csv_text, query, unclosable
+    from warehouse.read import (
+        DoorError,
+        Limits,
+        NotPublished,
+        csv_text,
+        query,
+        unclosable,
+    )
 
     try:
         limits = Limits(timeout_s=args.timeout, memory=args.memory)
