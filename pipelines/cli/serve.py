@@ -165,7 +165,7 @@ def cmd_serve(args) -> int:
     from pipelines.run import instance_for
 
     h = home()
-    docs_host = args.host if docs._loopback(args.host) else "127.0.0.1"  # Data Docs never leave this machine
+    docs_host = args.host if docs.is_loopback(args.host) else "127.0.0.1"  # Data Docs never leave this machine
     ports = {"Dagster (--dagster-port)": args.dagster_port, "Streamlit (--streamlit-port)": args.streamlit_port}
     busy = [f"{name} {port}" for name, port in ports.items() if not port_free(args.host, port)]
     if not port_free(docs_host, args.docs_port):
