@@ -7,6 +7,8 @@ error of the run: they are kept in quarantine with their reasons, which is the p
 """
 
 
+import time
+
 import dagster as dg
 import polars as pl
 
@@ -133,13 +135,17 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _validated(context: dg.AssetExecutionContext, khlang: KhlangHome):
         home = khlang.home()
+        t = time.perf_counter()
         typed = with_period(cast(lake.read(home, "raw", contract.table), contract), contract)
+        seconds = {"cast": time.perf_counter() - t}
         keys = context.partition_keys if partitioned else [lake.WHOLE]
         if partitioned:
             typed = typed.filter(pl.col("_period").cast(pl.String).is_in(keys))
         register = current_rows(home, "schools") if "register" in contract.enrich else None
         allocations = current_rows(home, "dltv_allocation") if "recent_allocations" in contract.enrich else None
         checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root)
+        seconds.update(checked.seconds)
+        t = time.perf_counter()
         rows = checked.rows
         for k in keys:
             part = rows.filter(pl.col("_period").cast(pl.String) == k) if partitioned else rows
@@ -152,6 +158,7 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
         # The latest GX run of this table (its `periods` column says which years it covered).
         lake.write(_expectation_frame(contract, checked.validation, periods),
                    lake.path(home, "checks", "expectations", contract.table))
+        seconds["write"] = time.perf_counter() - t
         tally = rows.get_column("_outcome").value_counts()
         by_outcome = dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list()))
         yield dg.MaterializeResult(
@@ -161,6 +168,7 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
                 "gx_seconds": round(checked.validation.seconds, 2),
                 "data_docs": dg.MetadataValue.path(str(checked.validation.data_docs)),
                 "periods": ", ".join(periods),
+                **{f"seconds_{k}": round(v, 2) for k, v in seconds.items()},
             }
         )
         yield from _check_results(contract, rows, checked.validation)
