@@ -18,9 +18,12 @@ if _ROOT not in sys.path:
 import streamlit as st  # noqa: E402
 
 from dashboards import labels as L  # noqa: E402
+from dashboards import ui  # noqa: E402
 from warehouse.read import DoorError  # noqa: E402
 
-st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=":material/database:")
+# The tab icon is drawn here, not a Material symbol or an emoji: Streamlit fetches those from Google's
+# and other CDNs, which the office's offline machines cannot reach.
+st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=ui.tab_icon())
 
 page = st.navigation(
     [

@@ -17,6 +17,9 @@ FONT = "Sarabun, Loma, Garuda, Waree, Tahoma, sans-serif"
 NUM = ",.0f"
 ITEM_COLOURS = ["#1f6f8b", "#99a8b2", "#e6a400", "#c0392b"]
 KIND_COLOURS = ["#1f6f8b", "#e6a400"]
+# Room for the x axis, its title and a legend placed below the plot: Streamlit fits the whole chart
+# into the height it is given, so without it the bars are squeezed.
+LEGEND_BELOW = 110
 
 
 def themed(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
@@ -138,7 +141,8 @@ def rules_failed(results: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("sum(rows_checked):Q", title=L.C_ROWS_CHECKED, format=NUM),
             ],
         )
-        .properties(height=28 * max(df["rule_label"].n_unique(), 1) + 30)
+        # Streamlit fits the whole chart (axis and the legend below it) into this height
+        .properties(height=28 * max(df["rule_label"].n_unique(), 1) + LEGEND_BELOW)
     )
     return themed(chart)
 
@@ -153,7 +157,7 @@ def missing_by_district(by_district: pl.DataFrame) -> alt.TopLevelMixin:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("district:N", title=L.DISTRICT, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("district:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
             x=alt.X("sum(schools):Q", title=L.C_SCHOOLS, axis=alt.Axis(format=NUM, tickMinStep=1)),
             color=alt.Color("status:N", title=L.C_STATUS, sort=list(statuses.values()),
                             legend=alt.Legend(orient="bottom"),
@@ -167,7 +171,7 @@ def missing_by_district(by_district: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("population:Q", title=L.C_POPULATION, format=NUM),
             ],
         )
-        .properties(height=30 * max(len(order), 1) + 40)
+        .properties(height=30 * max(len(order), 1) + LEGEND_BELOW)
     )
     return themed(chart)
 
@@ -192,6 +196,6 @@ def allocation_vs_need(by_item: pl.DataFrame) -> alt.TopLevelMixin:
                 alt.Tooltip("units:Q", title=L.C_UNITS, format=NUM),
             ],
         )
-        .properties(height=56 * max(by_item.height, 1) + 40)
+        .properties(height=56 * max(by_item.height, 1) + LEGEND_BELOW)
     )
     return themed(chart)

@@ -35,7 +35,16 @@ def pick_year(years: list[int], label: str, key: str) -> int | None:
 
 
 def table(df: pl.DataFrame, column_config: dict | None = None) -> None:
-    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config)
+    st.dataframe(df, hide_index=True, width="stretch", column_config=column_config, placeholder="")
+
+
+def wrapped_table(df: pl.DataFrame, headers: dict[str, str], most_rows: int = 14) -> None:
+    """A static table whose long Thai text wraps inside its column (a data grid cuts it at one line):
+    for reasons and rule names people must read whole. `headers` picks and names the columns in order;
+    past `most_rows` rows the table scrolls inside a fixed height."""
+    shown = df.select(list(headers)).rename(headers).to_pandas()
+    st.table(shown, hide_index=True, border="horizontal",
+             height="content" if df.height <= most_rows else 44 * most_rows)
 
 
 def count_col(label: str) -> st.column_config.NumberColumn:
@@ -59,10 +68,20 @@ def metric(where, label: str, value: str, *, now=None, before=None, prev_year: i
     """A bordered metric; with `prev_year`, the change from that year as its delta ("+1,250 บาท",
     described "เทียบกับปีงบประมาณ 2568"). No delta when there is no previous year to compare with."""
     delta = fmt.change(now, before, digits, unit) if prev_year is not None else None
-    where.metric(label, value, border=True, help=help, delta=delta, delta_color=delta_color,
+    where.metric(label, value, border=True, help=help, delta=delta, delta_color=delta_color, height="stretch",
                  delta_description=L.HELP_DELTA.format(year=prev_year) if delta is not None else None)
 
 
-def frame_height(rows: int, most: int = 15) -> int | str:
-    """Height that shows every row of a short table and scrolls a long one (35 px a row + header)."""
-    return "auto" if rows <= most else 35 * most + 38
+
+@st.cache_resource
+def tab_icon():
+    """The browser tab's icon: a small teal square drawn in memory (no download, no file)."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (32, 32), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((2, 2, 29, 29), radius=6, fill="#1f6f8b")
+    draw.rectangle((9, 9, 22, 12), fill="white")
+    draw.rectangle((9, 15, 22, 18), fill="white")
+    draw.rectangle((9, 21, 22, 24), fill="white")
+    return icon

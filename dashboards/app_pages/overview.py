@@ -52,11 +52,11 @@ ui.metric(top[2], L.M_COVERAGE, fmt.percent(cov.get("coverage_pct")), now=cov.ge
           before=cov_prev.get("coverage_pct"), prev_year=prev, digits=1, unit=L.POINTS,
           help=L.COVERAGE_NOTE.format(submitted=fmt.number(cov.get("submitted")),
                                       population=fmt.number(cov.get("population"))))
-ui.metric(top[3], f"{L.M_COST} {L.FY_SHORT} {year}", fmt.baht(cost), now=cost, before=cost_prev, prev_year=prev,
+ui.metric(top[3], L.M_COST, fmt.baht(cost), now=cost, before=cost_prev, prev_year=prev,
           unit=L.BAHT, delta_color="off", help=L.HELP_COST)
 
 second = st.columns(4)
-ui.metric(second[0], f"{L.M_PASS_RATE} {L.FY_SHORT} {year}", fmt.percent(rate), now=rate, before=rate_prev,
+ui.metric(second[0], L.M_PASS_RATE, fmt.percent(rate), now=rate, before=rate_prev,
           prev_year=prev, digits=1, unit=L.POINTS, help=L.HELP_PASS_RATE)
 ui.metric(second[1], L.M_MISSING, fmt.number(cov.get("missing")), now=cov.get("missing"),
           before=cov_prev.get("missing"), prev_year=prev, delta_color="inverse")

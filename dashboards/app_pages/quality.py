@@ -87,15 +87,19 @@ with by_rule:
         )
         st.markdown(f"**{L.table(table_name)}**")
         st.altair_chart(charts.rules_failed(part), width="stretch")
-        ui.table(
-            part.select("rule_label", "severity_th", "rows_checked", "rows_failed", "pass_rate", "rule_text"),
+        ui.wrapped_table(
+            part.with_columns(
+                pl.col("rows_checked").map_elements(fmt.number, return_dtype=pl.String),
+                pl.col("rows_failed").map_elements(fmt.number, return_dtype=pl.String),
+                pl.col("pass_rate").map_elements(fmt.percent, return_dtype=pl.String),
+            ),
             {
-                "rule_label": st.column_config.TextColumn(L.C_RULE, width="medium"),
-                "severity_th": ui.text_col(L.C_SEVERITY),
-                "rows_checked": ui.count_col(L.C_ROWS_CHECKED),
-                "rows_failed": ui.count_col(L.C_ROWS_FAILED),
-                "pass_rate": ui.percent_col(L.C_PASS_RATE),
-                "rule_text": st.column_config.TextColumn(L.C_RULE_TEXT, width="large"),
+                "rule_label": L.C_RULE,
+                "rule_text": L.C_RULE_TEXT,
+                "severity_th": L.C_SEVERITY,
+                "rows_checked": L.C_ROWS_CHECKED,
+                "rows_failed": L.C_ROWS_FAILED,
+                "pass_rate": L.C_PASS_RATE,
             },
         )
 
@@ -156,23 +160,24 @@ with quarantined:
     st.caption(L.N_ROWS.format(n=fmt.number(rows.height)))
     if quarantine.height == 0:
         st.success(L.NO_QUARANTINE)
-    # One table per contract table, named once above it: the reason (the widest column) comes right
-    # after the school, and the file is its name only (the folder is in the by-file tab).
+    # One table per contract table, named once above it: the reason comes right after the school and
+    # wraps within its column, and the file is its name only (the folder is in the by-file tab).
     for table_name in rows["table_name"].unique(maintain_order=True):
         part = rows.filter(pl.col("table_name") == table_name)
         st.markdown(f"**{L.table(table_name)}** · {L.N_ROWS.format(n=fmt.number(part.height))}")
-        ui.table(
+        ui.wrapped_table(
             part.with_columns(
                 pl.col("rule_ids").list.join(", "),
                 pl.col("source_file").map_elements(file_name, return_dtype=pl.String),
-            ).select("school_code", "reason_th", "rule_ids", "source_file", "sheet", "row_number"),
+                pl.col("row_number").cast(pl.String),
+            ),
             {
-                "school_code": ui.text_col(L.column("schools", "school_code")),
-                "reason_th": st.column_config.TextColumn(L.C_REASON, width="large"),
-                "rule_ids": ui.text_col(L.C_RULE_ID),
-                "source_file": st.column_config.TextColumn(L.C_SOURCE_FILE, width="medium"),
-                "sheet": ui.text_col(L.C_SHEET),
-                "row_number": st.column_config.NumberColumn(L.C_ROW, format="%d"),
+                "school_code": L.column("schools", "school_code"),
+                "reason_th": L.C_REASON,
+                "rule_ids": L.C_RULE_ID,
+                "source_file": L.C_SOURCE_FILE,
+                "sheet": L.C_SHEET,
+                "row_number": L.C_ROW,
             },
         )
 
@@ -194,24 +199,27 @@ with not_submitted:
             "school_name": ui.text_col(L.column("schools", "school_name")),
             "district": ui.text_col(L.column("schools", "district")),
         }
+        whole = files.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
         rejected = missing.filter(pl.col("status") == "rejected")
         st.markdown(f"**{L.H_REJECTED}** · {L.N_SCHOOLS.format(n=fmt.number(rejected.height))}")
         if rejected.height == 0:
             st.success(L.NO_REJECTED)
         else:
-            ui.table(
+            ui.wrapped_table(
                 rejected.with_columns(
                     pl.col("rejected_rule_ids").map_elements(
                         lambda ids: ", ".join(L.rule_label(i) for i in ids), return_dtype=pl.String),
                     pl.col("rejected_files").map_elements(
                         lambda paths: ", ".join(file_name(p) for p in paths), return_dtype=pl.String),
-                ).select("school_code", "school_name", "district", "rejected_rows", "rejected_rule_ids",
-                         "rejected_files"),
+                    pl.col("rejected_rows").cast(pl.String),
+                ),
                 {
-                    **school,
-                    "rejected_rows": ui.count_col(L.C_REJECTED_ROWS),
-                    "rejected_rule_ids": st.column_config.TextColumn(L.C_REJECTED_RULES, width="large"),
-                    "rejected_files": st.column_config.TextColumn(L.C_REJECTED_FILES, width="medium"),
+                    "school_code": L.column("schools", "school_code"),
+                    "school_name": L.column("schools", "school_name"),
+                    "district": L.column("schools", "district"),
+                    "rejected_rule_ids": L.C_REJECTED_RULES,
+                    "rejected_rows": L.C_REJECTED_ROWS,
+                    "rejected_files": L.C_REJECTED_FILES,
                 },
             )
         not_sent = missing.filter(pl.col("status") == "not_sent")
@@ -219,11 +227,16 @@ with not_submitted:
         if not_sent.height == 0:
             st.success(L.NO_NOT_SENT)
         else:
+            # A hint for the ICT group, not an attribution: a file rejected whole whose name holds the
+            # school's code may be its submission; it stays "sent nothing" until a readable file comes.
+            whole_names = [file_name(f) for f in whole["source_file"]]
             ui.table(
-                not_sent.select("school_code", "school_name", "district", "students_total"),
-                {**school, "students_total": ui.count_col(L.column("schools", "students_total"))},
+                not_sent.with_columns(pl.col("school_code").map_elements(
+                    lambda code: ", ".join(n for n in whole_names if code in n), return_dtype=pl.String,
+                ).alias("named_in")).select("school_code", "school_name", "district", "students_total", "named_in"),
+                {**school, "students_total": ui.count_col(L.column("schools", "students_total")),
+                 "named_in": st.column_config.TextColumn(L.C_NAMED_IN, help=L.HELP_NAMED_IN, width="large")},
             )
-        whole = files.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
         if whole.height:
             st.markdown(f"**{L.H_WHOLE_FILES}** · {fmt.number(whole.height)}")
             st.caption(L.WHOLE_FILES_NOTE)

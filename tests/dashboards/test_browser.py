@@ -1,8 +1,13 @@
 """The dashboards in a real browser: `streamlit run` + Debian's headless Chromium via Playwright.
 
-AppTest checks the page logic; this checks what a director actually sees: the app starts, the chart
-is drawn, and Thai is rendered with a Thai font (not as boxes). The font check asks Chromium itself,
-through the DevTools protocol, which platform fonts it used for the Thai heading.
+AppTest checks the page logic; this checks what a director actually sees: the app starts, the charts
+are drawn, Thai is rendered with a Thai font (not as boxes), and the quality page's Data Docs link opens
+the Data Docs served over HTTP. The font check asks Chromium itself, through the DevTools protocol,
+which platform fonts it used for the Thai heading.
+
+Every run keeps a full-page PNG of every page (and of each tab of the quality page, and of the Data
+Docs index reached through the dashboard's link) in `pipelines.config.SCREENSHOTS_DIR` (repo-root
+`screenshots/`, git-ignored), named `dashboards_<n>_<what>.png`, so a reviewer can look at them.
 """
 
 from __future__ import annotations
@@ -13,9 +18,11 @@ import socket
 import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,12 +33,17 @@ from tests.browser import launch_chromium, require_chromium
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
+SHOTS = config.SCREENSHOTS_DIR
 CHART = ", ".join(f'[data-testid="{t}"] {e}' for t in ("stVegaLiteChart", "stArrowVegaLiteChart")
                   for e in ("canvas", "svg"))
 # Used when fontconfig cannot be asked: Debian's fonts-thai-tlwg, Google's and Windows' Thai fonts.
 KNOWN_THAI_FONTS = {"Loma", "Garuda", "Waree", "Norasi", "Kinnari", "Laksaman", "Umpush", "Sawasdee", "Purisa",
                     "Tlwg Typo", "Tlwg Typist", "Tlwg Mono", "Tlwg Typewriter", "Sarabun", "Noto Sans Thai",
                     "Noto Serif Thai", "Noto Sans Thai Looped", "Tahoma", "Leelawadee UI"}
+# The quality page's tabs, in order, and the screenshot each one gets.
+QUALITY_TABS = [(L.H_BY_RULE, "quality_rules"), (L.H_BY_FILE, "quality_files"),
+                (L.H_QUARANTINE, "quality_quarantine"), (L.H_MISSING, "quality_missing"),
+                ("Data Docs", "quality_data_docs")]
 
 
 def free_port() -> int:
@@ -50,11 +62,27 @@ def thai_font_families() -> set[str]:
 
 
 @pytest.fixture
-def server(home: config.Home, tmp_path):
-    """`streamlit run dashboards/app.py` on a free port, reading the test warehouse."""
+def docs_url(home: config.Home):
+    """The Data Docs of the test warehouse served over HTTP on localhost, as `khlang serve` does."""
+    from expectations import docs
+
+    server = docs.make_server(home)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield docs.url(server)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def server(home: config.Home, docs_url: str, tmp_path):
+    """`streamlit run dashboards/app.py` on a free port, reading the test warehouse, told where the
+    Data Docs are served (pipelines.config.ENV_DOCS_URL)."""
     require_chromium()  # skip (or, under CI=true, fail) before starting anything
     port = free_port()
-    env = {**os.environ, config.ENV_HOME: str(home.root), "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, config.ENV_HOME: str(home.root), "PYTHONPATH": str(ROOT), config.ENV_DOCS_URL: docs_url}
     log = open(tmp_path / "streamlit.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.headless", "true",
@@ -112,44 +140,99 @@ def fonts_rendering(page, text: str) -> dict[str, int]:
     return {f["familyName"]: f["glyphCount"] for f in fonts}
 
 
-def test_overview_in_chromium_shows_thai_and_the_chart(server, tmp_path):
+def whole_page_shot(page, name: str, width: int = 1440) -> Path:
+    """A PNG of the whole page in SCREENSHOTS_DIR. Streamlit scrolls inside its own container, so the
+    window is first made as tall as that container's content."""
+    tallest = page.evaluate(
+        """() => Math.max(document.documentElement.scrollHeight,
+                ...[...document.querySelectorAll('*')].filter(e => e.scrollHeight > e.clientHeight + 2
+                    && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY)).map(e => e.scrollHeight))"""
+    )
+    page.set_viewport_size({"width": width, "height": min(max(int(tallest) + 40, 900), 16_000)})
+    page.wait_for_timeout(1200)  # let Streamlit and Vega lay out and draw at the new size
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"dashboards_{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": width, "height": 1000})
+    return path
+
+
+def settle(page) -> None:
+    """Wait until Streamlit has finished a run (no running indicator) and charts have drawn."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(800)
+
+
+def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_url):
     from playwright.sync_api import sync_playwright
 
+    outside: list[str] = []
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            page = browser.new_page(viewport={"width": 1440, "height": 2000}, locale="th-TH")
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="th-TH")
+
+            def only_localhost(route):
+                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+                    route.continue_()
+                else:  # the office's machines are offline: nothing may need the internet
+                    outside.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_localhost)
+            page = context.new_page()
+
+            # ---- overview
             page.goto(server, wait_until="domcontentloaded")
             page.get_by_role("heading", name=L.PAGE_OVERVIEW[0], exact=True).wait_for(timeout=60_000)
             page.get_by_text(L.H_NEEDS_BY_ITEM).first.wait_for(timeout=60_000)
+            page.get_by_text(L.H_ALLOC_VS_NEED).first.wait_for(timeout=60_000)
             page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
-            page.get_by_text(L.M_PASS_RATE).first.wait_for(timeout=30_000)
-            page.wait_for_timeout(1000)  # let Vega finish drawing on the canvas
-            # (Streamlit scrolls inside its own container, so the tall viewport is what makes the shot whole)
+            settle(page)
+            shot = whole_page_shot(page, "1_overview")
             assert page.locator('[data-testid="stException"]').count() == 0
-
-            shot = tmp_path / "overview.png"
-            page.screenshot(path=str(shot), full_page=True)
+            assert page.locator(CHART).count() >= 3, "missing-by-district, cost-by-item, allocation-vs-need"
             width, height = png_size(shot)
-            assert width >= 1000 and height >= 900
-            assert shot.stat().st_size > 40_000, "screenshot is nearly blank"
-
+            assert width >= 1000 and height >= 1500, "the whole page, not one screen of it"
+            assert shot.stat().st_size > 80_000, "screenshot is nearly blank"
             used = fonts_rendering(page, L.PAGE_OVERVIEW[0])
             thai = {name: n for name, n in used.items() if name in thai_font_families()}
             assert thai and sum(thai.values()) >= len(L.PAGE_OVERVIEW[0]) - 1, f"Thai drawn with {used}"
 
-            for path, title in (("dltv", L.PAGE_DLTV[0]), ("quality", L.PAGE_QUALITY[0])):
-                page.goto(f"{server}/{path}", wait_until="domcontentloaded")
-                page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
-                page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
-                page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
-                page.wait_for_timeout(1500)
-                assert page.locator('[data-testid="stException"]').count() == 0
-                page.screenshot(path=str(tmp_path / f"{path}.png"), full_page=True)
+            # ---- DLTV
+            page.goto(f"{server}/dltv", wait_until="domcontentloaded")
+            page.get_by_role("heading", name=L.PAGE_DLTV[0], exact=True).wait_for(timeout=60_000)
+            page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+            page.locator('[data-testid="stDataFrame"]').first.wait_for(state="visible", timeout=60_000)
+            settle(page)
+            whole_page_shot(page, "2_dltv")
+            assert page.locator('[data-testid="stException"]').count() == 0
+
+            # ---- data quality, one screenshot per tab
+            page.goto(f"{server}/quality", wait_until="domcontentloaded")
+            page.get_by_role("heading", name=L.PAGE_QUALITY[0], exact=True).wait_for(timeout=60_000)
+            page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+            settle(page)
+            for n, (tab, name) in enumerate(QUALITY_TABS, start=3):
+                page.get_by_role("tab", name=tab).click()
+                page.wait_for_timeout(600)
+                whole_page_shot(page, f"{n}_{name}")
+                assert page.locator('[data-testid="stException"]').count() == 0, tab
+
+            # the Data Docs link is the served HTTP address, and it opens the Data Docs index
+            link = page.get_by_role("link", name=L.DATA_DOCS_OPEN)
+            assert link.get_attribute("href") == docs_url
+            assert page.locator('a[href^="file:"]').count() == 0
+            with context.expect_page(timeout=30_000) as opened:  # the button opens a new tab
+                link.click()
+            docs = opened.value
+            docs.wait_for_load_state("load")
+            docs.wait_for_timeout(800)
+            assert docs.url.startswith(docs_url)
+            assert docs.locator("body").inner_text().strip(), "the Data Docs index is empty"
+            index = docs.screenshot(path=str(SHOTS / "dashboards_8_data_docs_index.png"), full_page=True)
+            assert len(index) > 20_000
         finally:
             browser.close()
-    if os.environ.get("KHLANG_KEEP_SCREENSHOTS"):
-        dest = Path(os.environ["KHLANG_KEEP_SCREENSHOTS"])
-        dest.mkdir(parents=True, exist_ok=True)
-        for png in tmp_path.glob("*.png"):
-            shutil.copy(png, dest / png.name)
+    assert outside == [], f"requests left the machine: {outside}"

@@ -42,7 +42,7 @@ def open_page(monkeypatch, home: config.Home, page: str) -> AppTest:
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
     """The (first) table on the page that has `column`."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    found = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     assert found, f"no table with {column!r}"
     return found[0]
 
@@ -71,7 +71,7 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info", "error", "success", "warning")
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
-    parts += [d.value.to_csv() for d in at.dataframe]
+    parts += [d.value.to_csv() for d in [*at.dataframe, *at.table]]
     parts += [c.proto.spec + c.proto.datasets.__repr__() for c in at.get("vega_lite_chart")]
     return "\n".join(map(str, parts))
 
@@ -303,8 +303,9 @@ def quality_at(monkeypatch, home: config.Home, period: int | None = None) -> App
 
 
 def frames_with(at: AppTest, column: str) -> pd.DataFrame:
-    """Every table on the page that has `column`, stacked (the quality page shows one per contract table)."""
-    found = [d.value for d in at.dataframe if column in d.value.columns]
+    """Every table on the page (data grids and wrapping tables) that has `column`, stacked (the quality
+    page shows one per contract table)."""
+    found = [d.value for d in [*at.dataframe, *at.table] if column in d.value.columns]
     return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=[column])
 
 
@@ -347,14 +348,14 @@ def test_quality_page_shows_each_period_as_the_warehouse_has_it(monkeypatch, hom
         assert shown_figures(at) == formatted(expected_figures(home, period)), period
 
         # quarantined rows with their Thai reasons: exactly this period's
-        rows = frames_with(at, "reason_th")
+        rows = frames_with(at, L.C_REASON)
         reasons = sorted(r[0] for r in sql(home, f"SELECT reason_th FROM quarantine {where}", period))
-        assert sorted(rows["reason_th"]) == reasons, period
+        assert sorted(rows[L.C_REASON]) == reasons, period
         # rule results: this period's only, each labelled in Thai with its code
         results = sql(home, f"SELECT rule_id, rule_th, rows_failed FROM rule_results {where}", period)
-        shown = frames_with(at, "rule_label")
-        assert sorted(zip(shown["rule_label"], shown["rows_failed"])) == sorted(
-            (L.rule_label(r, th), n) for r, th, n in results), period
+        shown = frames_with(at, L.C_RULE)
+        assert sorted(zip(shown[L.C_RULE], shown[L.C_ROWS_FAILED])) == sorted(
+            (L.rule_label(r, th), fmt.number(n)) for r, th, n in results), period
         # files: this period's lines (skipped entries listed apart), rows adding up
         lines = frames_with(at, "rows_in")
         assert len(lines) == one(home, f"SELECT count(*) FROM file_accounting_by_period {where} "
@@ -379,27 +380,28 @@ def test_changing_the_period_changes_every_figure(monkeypatch, home):
     assert all(now[k] != before[k] for k in ("pass_rate", "quarantined", "file_errors")), (now, before)
     at = quality_at(monkeypatch, home)
     assert shown_figures(at) == formatted(now)
-    first_reasons = sorted(frames_with(at, "reason_th")["reason_th"])
-    first_rules = set(frames_with(at, "rule_label")["rule_label"])
+    first_reasons = sorted(frames_with(at, L.C_REASON)[L.C_REASON])
+    first_rules = set(frames_with(at, L.C_RULE)[L.C_RULE])
     first_files = set(frames_with(at, "rows_in")["file"])
     at.sidebar.selectbox(key="quality_period").set_value(older).run()
     assert shown_figures(at) == formatted(before)
-    assert sorted(frames_with(at, "reason_th")["reason_th"]) != first_reasons
-    assert set(frames_with(at, "rule_label")["rule_label"]) != first_rules
+    assert sorted(frames_with(at, L.C_REASON)[L.C_REASON]) != first_reasons
+    assert set(frames_with(at, L.C_RULE)[L.C_RULE]) != first_rules
     assert set(frames_with(at, "rows_in")["file"]) != first_files
     # and nothing of another period leaks in: every quarantined row shown is of the selected period
-    shown = set(zip(frames_with(at, "reason_th")["source_file"], frames_with(at, "reason_th")["row_number"]))
-    other = {(Path(f).name, n) for f, n in sql(home, "SELECT source_file, row_number FROM quarantine "
-                                                     "WHERE period IS DISTINCT FROM ?", older)}
-    older_rows = {(Path(f).name, n) for f, n in sql(home, "SELECT source_file, row_number FROM quarantine "
-                                                          "WHERE period = ?", older)}
+    rows = frames_with(at, L.C_REASON)
+    shown = set(zip(rows[L.C_SOURCE_FILE], rows[L.C_ROW]))
+    other = {(Path(f).name, str(n)) for f, n in sql(home, "SELECT source_file, row_number FROM quarantine "
+                                                          "WHERE period IS DISTINCT FROM ?", older)}
+    older_rows = {(Path(f).name, str(n)) for f, n in sql(home, "SELECT source_file, row_number FROM quarantine "
+                                                               "WHERE period = ?", older)}
     assert shown == older_rows and not (shown & (other - older_rows))
 
 
 def test_sent_but_rejected_and_sent_nothing_are_separated_and_add_up(monkeypatch, home):
     period = quality_periods(home)[0]
     at = quality_at(monkeypatch, home)
-    rejected = set(frame_with(at, "rejected_rows")["school_code"])
+    rejected = set(frame_with(at, L.C_REJECTED_ROWS)[L.column("schools", "school_code")])
     not_sent = set(frame_with(at, "students_total")["school_code"])
     cov = coverage_row(home, period)
     assert rejected and not_sent, "the fixture has both kinds"
@@ -427,11 +429,16 @@ def test_sent_but_rejected_and_sent_nothing_are_separated_and_add_up(monkeypatch
     listing = "\n".join(m.value for m in at.markdown)
     assert all(f in listing for f in whole)
     assert L.WHOLE_FILES_NOTE in [c.value for c in at.caption]
+    # a file name holding a school's code is a hint beside "sent nothing", never a reason to move it
+    hints = frame_with(at, "named_in")
+    for code, named in zip(hints["school_code"], hints["named_in"]):
+        assert named == ", ".join(Path(f).name for f in whole if code in Path(f).name)
+    assert any(hints["named_in"]), "the fixture has a rejected file named after a school that sent nothing"
 
 
 def test_rule_labels_are_thai_meaning_with_the_code_beside(monkeypatch, home):
     at = quality_at(monkeypatch, home)
-    labels = frames_with(at, "rule_label")["rule_label"]
+    labels = frames_with(at, L.C_RULE)[L.C_RULE]
     for label in labels:
         assert re.search(r"[ก-๙]", label) and re.fullmatch(r".+ \([A-Z]+-\d+\)", label), label
         assert "{" not in label
@@ -442,17 +449,18 @@ def test_rule_labels_are_thai_meaning_with_the_code_beside(monkeypatch, home):
         assert spec["encoding"]["y"]["field"] == "rule_label" and spec["config"]["font"] == charts.FONT
     options = at.multiselect(key="q_rule").options
     assert options and all(re.search(r"[ก-๙]", o) and o.endswith(")") for o in options)
-    rejected = frame_with(at, "rejected_rows")["rejected_rule_ids"]
+    rejected = frame_with(at, L.C_REJECTED_ROWS)[L.C_REJECTED_RULES]
     assert all(re.search(r"[ก-๙]", r) and re.search(r"\([A-Z]+-\d+\)", r) for r in rejected)
 
 
 def test_quarantine_reason_comes_before_long_columns(monkeypatch, home):
     at = quality_at(monkeypatch, home)
-    for d in at.dataframe:
-        if "reason_th" in d.value.columns:
-            assert list(d.value.columns)[:2] == ["school_code", "reason_th"]
-            assert "table_name" not in d.value.columns  # the table is named once, above its rows
-            assert not d.value["source_file"].str.contains("/").any()  # the file's name, not its path
+    tables = [t.value for t in at.table if L.C_REASON in t.value.columns]
+    assert tables and not [d for d in at.dataframe if L.C_REASON in d.value.columns]  # wraps, never cut
+    for t in tables:
+        assert list(t.columns)[:2] == [L.column("schools", "school_code"), L.C_REASON]
+        assert L.TABLE not in t.columns  # the table is named once, above its rows
+        assert not t[L.C_SOURCE_FILE].str.contains("/").any()  # the file's name, not its path
 
 
 def test_quality_quarantine_filters(monkeypatch, home):
@@ -462,10 +470,10 @@ def test_quality_quarantine_filters(monkeypatch, home):
                             "ORDER BY source_file LIMIT 1", period)[0]
     at.multiselect(key="q_table").set_value([table]).run()
     assert not at.exception
-    assert len(frames_with(at, "reason_th")) == one(
+    assert len(frames_with(at, L.C_REASON)) == one(
         home, "SELECT count(*) FROM quarantine WHERE table_name = ? AND period = ?", table, period)
     at.multiselect(key="q_rule").set_value([rule]).run()
-    assert len(frames_with(at, "reason_th")) == one(
+    assert len(frames_with(at, L.C_REASON)) == one(
         home, "SELECT count(*) FROM quarantine WHERE table_name = ? AND period = ? AND list_contains(rule_ids, ?)",
         table, period, rule)
 
