@@ -45,7 +45,7 @@ def thai_datetime(value: datetime | None) -> str:
     return f"{local.day} {MONTHS_ABBR[local.month - 1]} {local.year + BE_OFFSET} {local:%H:%M} {TIME_SUFFIX}"
 
 
-def change(now: float | int | None, before: float | int | None, digits: int = 0, unit: str = "") -> str | int | None:
+def change(now: float | None, before: float | None, digits: int = 0, unit: str = "") -> str | int | None:
     """A metric delta: `+1,250 บาท`, `-2.5 จุด`; the number 0 when nothing changed (Streamlit shows it
     grey, without an arrow); None when either value is unknown (no delta shown)."""
     if now is None or before is None:

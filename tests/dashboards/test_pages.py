@@ -207,7 +207,7 @@ def test_overview_allocation_against_need(monkeypatch, home):
         qty, baht, replace, need = expected[r.item_th]
         assert (r.allocated_qty, r.requested_replace, r.gap_qty) == (qty, replace, replace - qty)
         assert (r.allocated_baht, r.est_need_baht, r.gap_baht) == pytest.approx((baht, need, need - baht))
-    by_district = [d.value for d in at.dataframe if {"district", "allocated_qty"} <= set(d.value.columns)][0]
+    by_district = next(d.value for d in at.dataframe if {"district", "allocated_qty"} <= set(d.value.columns))
     assert len(by_district) == one(home, "SELECT count(*) FROM allocation_vs_need WHERE fiscal_year = ?", years[0])
     assert by_district["allocated_qty"].sum() == by_item["allocated_qty"].sum()
     # a year with needs but no allocation says so instead of showing zeros without a word
