@@ -27,6 +27,7 @@ import polars as pl
 from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
+from expectations.docs import run_checkpoint  # offline Data Docs, named runs
 from expectations.suites import build_suite
 from pipelines.config import DATA_DOCS_INDEX
 from warehouse.contracts import Contract
@@ -213,7 +214,7 @@ def validate(
                     result_format=result_format,
                 )
             )
-            checkpoint.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params)
+            run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
             _prune(project_root)
             docs = project_root / DATA_DOCS_INDEX
     finally:
