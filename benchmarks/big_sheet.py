@@ -170,16 +170,10 @@ def landing_for(variant: str, n_rows: int, seed: int) -> Path:
 
 # ------------------------------------------------------------------------------------------ children
 def child_job(root: Path, profile: str | None = None) -> dict:
-    """The whole nightly job on a fresh home; per-step seconds from the Dagster event log.
-    With KHLANG_BENCH_CAST_PROPOSAL=1, `cast` is replaced by `cast_proposal.cast_long` (same output)."""
+    """The whole nightly job on a fresh home; per-step seconds from the Dagster event log."""
     t = time.perf_counter()
     import dagster as dg
     import assets.definitions  # noqa: F401
-    if os.environ.get("KHLANG_BENCH_CAST_PROPOSAL") == "1":
-        import assets.validated
-        import pipelines.casting
-        from cast_proposal import cast_long
-        pipelines.casting.cast = assets.validated.cast = cast_long
     import expectations.runner  # noqa: F401  (GX: the slow import)
     from pipelines.config import home
     from pipelines.run import instance_for, run_nightly
@@ -314,8 +308,6 @@ def main() -> None:
     ap.add_argument("--baseline", choices=("once", "each", "none"), default="once",
                     help="pandas+openpyxl (and Khlang parse) on the first variant, on each, or not at all")
     ap.add_argument("--profile", action="store_true", help="cProfile each job into benchmarks/out/*.prof")
-    ap.add_argument("--cast-proposal", action="store_true",
-                    help="run the job with benchmarks/cast_proposal.py's cast_long instead of pipelines.casting.cast")
     ap.add_argument("--child", nargs=2, metavar=("KIND", "ROOT"), help=argparse.SUPPRESS)
     ap.add_argument("--profile-to", help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -325,8 +317,6 @@ def main() -> None:
         return print(json.dumps({**result, "peak_mib": round(getrusage(RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 
     started, load = datetime.now(), os.getloadavg()
-    if args.cast_proposal:
-        os.environ["KHLANG_BENCH_CAST_PROPOSAL"] = "1"  # inherited by the job children
     OUT.mkdir(parents=True, exist_ok=True)
     results, baseline, parse = {}, None, None
     for n, variant in enumerate(args.variants.split(",")):
@@ -350,7 +340,7 @@ def main() -> None:
                "python": platform.python_version(), **{p: version(p) for p in PACKAGES}}
     text = (f"big-sheet benchmark {started:%Y-%m-%d %H:%M}, {cpu}, {os.cpu_count()} cores, load avg (1/5/15 min) "
             f"{load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f} at start, {end_load[0]:.1f} at end, "
-            f"Python {machine['python']}{', cast = cast_proposal.cast_long' if args.cast_proposal else ''}\n\n{report(results, baseline, parse)}")
+            f"Python {machine['python']}\n\n{report(results, baseline, parse)}")
     print(text)
     path = OUT / f"big_sheet-{started:%Y%m%d-%H%M%S}.json"
     path.write_text(json.dumps({"started": started.isoformat(timespec="seconds"), "rows": args.rows, "machine": machine,
