@@ -61,7 +61,6 @@ VENDOR = HERE / "static" / "vendor"
 
 # What a suite page says where a run supplies the value (validation pages show the value itself).
 PARAMETER_LABELS = {
-    "register_school_codes": "‹รหัสโรงเรียนทุกโรงในทะเบียนโรงเรียนของรอบตรวจ (register_school_codes)›",
     "today": "‹วันที่ของรอบตรวจ (today)›",
 }
 

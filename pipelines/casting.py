@@ -41,16 +41,15 @@ def _enum(raw: pl.Expr, list_name: str) -> pl.Expr:
 
 def parse_column(col: Column) -> cells.Parsed:
     raw = pl.col(col.name)
-    never = pl.lit(False)
     match col.type:
         case "code":
-            return cells.Parsed(cells.code(raw, col.width), never, never)
+            return cells.never(cells.code(raw, col.width))
         case "text":
-            return cells.Parsed(cells.text(raw), never, never)
+            return cells.never(cells.text(raw))
         case "phone":
-            return cells.Parsed(cells.phone(raw), never, never)
+            return cells.never(cells.phone(raw))
         case "enum":
-            return cells.Parsed(_enum(raw, col.list), never, never)
+            return cells.never(_enum(raw, col.list))
         case "int":
             return cells.integer(raw)
         case "decimal":
@@ -67,9 +66,8 @@ def parse_column(col: Column) -> cells.Parsed:
 LONG_PREVIEW = 30  # characters of an over-long value shown in its FMT-04 reason
 
 
-def _too_long(col: Column) -> tuple[pl.Expr, pl.Expr]:
+def _too_long(col: Column, written: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     """FMT-04: (longer than `max_length`, `"<length> > <limit>: <first characters>…"` for the reason)."""
-    written = cells.text(pl.col(col.name))
     if not col.max_length:
         return pl.lit(False), pl.lit(None, pl.String)
     n = written.str.len_chars()
@@ -81,43 +79,52 @@ def cast(raw: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Typed contract columns + `_raw` (JSON of the written values, personal data removed) +
     `_parse_issues`. Lineage columns (names starting with `_`) pass through unchanged.
 
-    Issues are found as one boolean column per (column, rule) in the same pass as the typed values, then
-    built as structs for the flagged cells only and gathered back per row in column order: a list of
-    every possible issue for every row (27 columns x 5 rules) cost 43 s and 4 GiB on a 200,000-row sheet
-    (benchmarks/big_sheet.py), this way it costs a fraction.
+    Three passes, each over materialized columns of the one before, because eager Polars evaluates a
+    sub-expression once per use: (1) every column's cleaned text, parsed value and CE-year warning, once;
+    (2) typed values and one boolean per (column, rule) read from those; (3) issue structs for the
+    flagged cells only, gathered back per row in column order. Building every possible issue for every
+    row, or parsing a value again for each check that reads it, cost 43 s and 4 GiB on a 200,000-row
+    sheet (benchmarks/big_sheet.py).
     """
-    typed, flags, issues = [], [], []
     errors = list(formula_errors())
-    for col in contract.columns:
-        p = parse_column(col)
-        written = cells.text(pl.col(col.name))
+    columns = list(contract.columns)
+    parsed = [parse_column(col) for col in columns]
+    public = [c.name for c in contract.public_columns]
+    lineage = [c for c in raw.columns if c.startswith("_")]
+    w, v, ce = (lambda i: pl.col(f"_cast_w{i}")), (lambda i: pl.col(f"_cast_v{i}")), (lambda i: pl.col(f"_cast_c{i}"))
+    stage = raw.with_row_index("_cast_i").select(
+        "_cast_i",
+        *lineage,
+        *[cells.text(pl.col(col.name)).alias(f"_cast_w{i}") for i, col in enumerate(columns)],
+        *[p.value.alias(f"_cast_v{i}") for i, p in enumerate(parsed)],
+        *[p.ce_year.fill_null(False).alias(f"_cast_c{i}") for i, p in enumerate(parsed) if p.warns],
+        pl.struct(public).struct.json_encode().alias("_raw"),
+    )
+    typed, flags, issues = [], [], []
+    for i, (col, p) in enumerate(zip(columns, parsed)):
+        written, value = w(i), v(i)
         formula_error = written.is_in(errors).fill_null(False)
-        long, shown = _too_long(col)
-        typed.append(pl.when(formula_error).then(None).otherwise(p.value).cast(DTYPES[col.type]).alias(col.name))
-        found = [
-            ("FMT-01", p.unreadable.fill_null(False) & ~formula_error & ~long, written),
-            ("FMT-02", p.ce_year.fill_null(False), written),
-            ("FMT-03", formula_error, written),
-            ("FMT-04", long, shown),
-        ]
+        long, shown = _too_long(col, written)
+        typed.append(pl.when(formula_error).then(None).otherwise(value).cast(DTYPES[col.type]).alias(col.name))
+        found = [("FMT-03", formula_error, written), ("FMT-04", long, shown)]
+        if p.checked:
+            found.append(("FMT-01", cells.unreadable(written, value) & ~formula_error & ~long, written))
+        if p.warns:
+            found.append(("FMT-02", ce(i), written))
         if col.required:
             blank = written.is_null()
             if col.type in ("code", "phone"):  # blank once cleaned, e.g. a code cell holding only `'`
-                blank = blank | p.value.is_null()
+                blank = blank | value.is_null()
             found.append(("REQ-01", blank & ~formula_error, written))
-        for rule_id, when, value in found:
+        order = {"FMT-01": 0, "FMT-02": 1, "FMT-03": 2, "FMT-04": 3, "REQ-01": 4}  # the reasons' order
+        for rule_id, when, shown_value in sorted(found, key=lambda f: order[f[0]]):
             k = len(issues)
-            flags.append(when.fill_null(False).alias(f"_cast_flag{k}"))
-            issues.append(pl.struct(rule_id=pl.lit(rule_id), column=pl.lit(col.name), value=value.fill_null(""))
-                          .alias("_issue"))
-    public = [c.name for c in contract.public_columns]
-    lineage = [c for c in raw.columns if c.startswith("_")]
-    source = raw.with_row_index("_cast_i")
-    wide = source.select(
-        "_cast_i", *lineage, *typed, pl.struct(public).struct.json_encode().alias("_raw"), *flags
-    )
+            flags.append(when.alias(f"_cast_flag{k}"))
+            issues.append(pl.struct(rule_id=pl.lit(rule_id), column=pl.lit(col.name),
+                                    value=shown_value.fill_null("")).alias("_issue"))
+    checked = stage.select("_cast_i", *lineage, *typed, "_raw", *flags)
     flagged = [
-        source.filter(wide.get_column(f"_cast_flag{k}")).select("_cast_i", pl.lit(k, pl.Int32).alias("_cast_k"), issue)
+        stage.filter(checked.get_column(f"_cast_flag{k}")).select("_cast_i", pl.lit(k, pl.Int32).alias("_cast_k"), issue)
         for k, issue in enumerate(issues)
     ]
     per_row = (
@@ -125,7 +132,7 @@ def cast(raw: pl.DataFrame, contract: Contract) -> pl.DataFrame:
         .agg(pl.col("_issue").alias("_parse_issues"))
     )
     return (
-        wide.select("_cast_i", *lineage, *contract.column_names, "_raw")
+        checked.select("_cast_i", *lineage, *contract.column_names, "_raw")
         .join(per_row, on="_cast_i", how="left", maintain_order="left")
         .with_columns(pl.col("_parse_issues").fill_null(pl.lit([], pl.List(ISSUE))).cast(pl.List(ISSUE)))
         .drop("_cast_i")

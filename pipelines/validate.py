@@ -45,10 +45,7 @@ def check_rows(
     frame = typed.with_row_index("_row_id").with_columns(pl.col("_row_id").cast(pl.Int64))
     enriched = enrich(frame, contract, register, allocations)
     seconds = {"enrich": time.perf_counter() - t}
-    params = {
-        "register_school_codes": register.get_column("school_code").to_list() if register is not None else [],
-        "today": today or date.today(),
-    }
+    params = {"today": today or date.today()}
     t = time.perf_counter()
     validation = validate(enriched, contract, params, project_root=gx_root)
     seconds["gx"] = time.perf_counter() - t

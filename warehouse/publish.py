@@ -37,6 +37,7 @@ LEDGER = "published.json"
 DUCKDB_FILE = "khlang.duckdb"
 MANIFEST = "manifest.json"
 VERSION_NAME = re.compile(r"v\d{4,}")
+BUILD_MEMORY = "512MB"  # DuckDB's limit while writing a version: it spills instead of growing
 TMP_SUFFIX = ".tmp"  # every temporary file or folder Khlang writes ends so (recover removes them)
 
 
@@ -128,27 +129,39 @@ def _next_version(home: Home) -> str:
     return f"v{max(on_disk + committed, default=0) + 1:04d}"
 
 
-def _build_duckdb(target: Path, folder: Path, tables: dict[str, pl.DataFrame], info: dict) -> None:
-    """Copy each table, less personal columns, into a fresh self-contained DuckDB file."""
+def _build_duckdb(target: Path, folder: Path, names: list[str], info: dict, rows: dict[str, int]) -> None:
+    """Copy each table, less personal columns, from the version's Parquet into a fresh DuckDB file."""
     hidden = personal_columns()
-    con = duckdb.connect(str(target))
+    con = _connection(str(target), folder)
     try:
-        for name, df in tables.items():
-            keep = ", ".join(f'"{c}"' for c in df.columns if c not in hidden)
+        for name in names:
             path = (folder / f"{name}.parquet").as_posix()
+            columns = con.execute("SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(?))", [path]).fetchall()
+            keep = ", ".join(f'"{c}"' for (c,) in columns if c not in hidden)
             con.execute(f'CREATE TABLE "{name}" AS SELECT {keep} FROM read_parquet(?)', [path])
         con.execute(
             "CREATE TABLE warehouse_info AS SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, "
             "? AS run_id, ?::JSON AS tables",
-            [info["version"], info["published_at"], info.get("run_id"),
-             json.dumps({n: df.height for n, df in tables.items()})],
+            [info["version"], info["published_at"], info.get("run_id"), json.dumps(rows)],
         )
         con.execute("CHECKPOINT")
     finally:
         con.close()
 
 
-def _build_version(home: Home, version: str, tables: dict[str, pl.DataFrame], info: dict) -> Path:
+def _connection(database: str, folder: Path) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for building a version: bounded memory, spilling inside the hidden folder."""
+    return duckdb.connect(database, config={"memory_limit": BUILD_MEMORY, "temp_directory": str(folder / ".spill"),
+                                            "preserve_insertion_order": True})
+
+
+def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
+    """Stream one table (a view or a registered frame) of `con` to Parquet; return its row count."""
+    con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd)")
+    return con.execute("SELECT count(*) FROM read_parquet(?)", [path.as_posix()]).fetchone()[0]
+
+
+def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, names: list[str], info: dict) -> Path:
     """Write every file of the version into a hidden folder; return that folder (not yet in place)."""
     from pipelines.faults import pause_point
 
@@ -156,13 +169,16 @@ def _build_version(home: Home, version: str, tables: dict[str, pl.DataFrame], in
     tmp = home.versions / f".{version}.{uuid.uuid4().hex}{TMP_SUFFIX}"
     tmp.mkdir()
     try:
-        files = {}
-        for name, df in tables.items():
+        con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+        con.execute(f"SET temp_directory = '{(tmp / '.spill').as_posix()}'")
+        files, rows = {}, {}
+        for name in names:
             path = tmp / f"{name}.parquet"
-            df.write_parquet(path, statistics=True)
-            files[name] = {"rows": df.height, "sha256": sha256_file(path)}
+            rows[name] = _write_parquet(con, name, path)
+            files[name] = {"rows": rows[name], "sha256": sha256_file(path)}
         pause_point("publish-snapshot")
-        _build_duckdb(tmp / DUCKDB_FILE, tmp, tables, info)
+        _build_duckdb(tmp / DUCKDB_FILE, tmp, names, info, rows)
+        shutil.rmtree(tmp / ".spill", ignore_errors=True)
         db = tmp / DUCKDB_FILE
         manifest = {
             **info,
@@ -193,13 +209,26 @@ def _refresh_convenience_copy(home: Home, version: str) -> None:
 
 
 def publish(home: Home, tables: dict[str, pl.DataFrame], run_id: str | None = None) -> Published:
-    """Publish `tables` as the next warehouse version. All or nothing for readers."""
+    """Publish Polars frames as the next warehouse version (tests and small callers)."""
+    con = duckdb.connect()
+    try:
+        for name, df in tables.items():
+            con.register(f"_frame_{name}", df)
+            con.execute(f'CREATE VIEW "{name}" AS SELECT * FROM "_frame_{name}"')
+        return publish_views(home, con, list(tables), run_id)
+    finally:
+        con.close()
+
+
+def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], run_id: str | None = None) -> Published:
+    """Publish the tables or views `names` of `con` as the next version, streamed by DuckDB to Parquet
+    (no table is held in Python memory). All or nothing for readers."""
     from pipelines.faults import pause_point
 
     version = _next_version(home)
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     info = {"version": version, "published_at": published_at, "run_id": run_id}
-    tmp = _build_version(home, version, tables, info)
+    tmp = _build_version(home, version, con, names, info)
     final = home.versions / version
     try:
         os.rename(tmp, final)
@@ -211,12 +240,13 @@ def publish(home: Home, tables: dict[str, pl.DataFrame], run_id: str | None = No
     _commit(home, {"version": version, "published_at": published_at, "run_id": run_id,
                    "manifest_sha256": sha256_file(final / MANIFEST)})
     _refresh_convenience_copy(home, version)
+    manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
     return Published(
         version=version,
         published_at=published_at,
         duckdb_path=final / DUCKDB_FILE,
         snapshot_dir=final,
-        row_counts={n: df.height for n, df in tables.items()},
+        row_counts={n: t["rows"] for n, t in manifest["tables"].items()},
     )
 
 

@@ -290,7 +290,14 @@ def connect(home: Home) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def published_base_tables(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+def published_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The base tables a version publishes (contract tables, their history and items, quarantine,
+    accounting, rule results) that this connection defines, in a stable order."""
     names = [t for c in contracts().values() for t in (c.table, f"{c.table}_history", f"{c.table}_items")] + list(BASE_TABLES)
     existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-    return {n: con.execute(f"SELECT * FROM {n}").pl() for n in names if n in existing}
+    return [n for n in names if n in existing]
+
+
+def accounting(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Rows in and their outcomes per file and table (small: one row per file and table)."""
+    return con.execute("SELECT * FROM file_accounting").pl()

@@ -33,19 +33,33 @@ FALSE_WORDS = ["ไม่ใช่", "ไม่มี", "ไม่ใช้", "n
 @dataclass(frozen=True)
 class Parsed:
     value: pl.Expr
-    unreadable: pl.Expr  # FMT-01
+    unreadable: pl.Expr  # FMT-01: always `unreadable(text(raw), value)` when `checked`
     ce_year: pl.Expr  # FMT-02
+    checked: bool = True  # False: every text is a value (codes, free text), never unreadable
+    warns: bool = False  # True: the parser may convert a CE year (FMT-02)
+
+
+def unreadable(written: pl.Expr, value: pl.Expr) -> pl.Expr:
+    """FMT-01: something was written (after `text` cleaning) but no value could be read from it.
+
+    One definition for every parser; `pipelines.casting` applies it to materialized columns."""
+    return written.is_not_null() & value.is_null()
+
+
+def never(value: pl.Expr) -> Parsed:
+    """A value that is its own text (codes, names, phones, coded lists): never unreadable, never CE."""
+    return Parsed(value, pl.lit(False), pl.lit(False), checked=False)
 
 
 def text(raw: pl.Expr) -> pl.Expr:
     """Strip zero-width and no-break spaces, collapse whitespace; empty becomes null."""
-    cleaned = (
+    return (
         raw.cast(pl.String)
         .str.replace_many(ZERO_WIDTH, [""] * len(ZERO_WIDTH))
         .str.replace_all(r"[\u00a0\s]+", " ")
         .str.strip_chars()
+        .replace("", None)  # one chain: eager Polars evaluates a repeated sub-expression once per use
     )
-    return pl.when(cleaned == "").then(None).otherwise(cleaned)
 
 
 def digits(raw: pl.Expr) -> pl.Expr:
@@ -82,23 +96,23 @@ def phone(raw: pl.Expr) -> pl.Expr:
 
 def _number_text(raw: pl.Expr) -> pl.Expr:
     """`1,250` `20 Mbps` `๑๒` `-` -> a plain numeric string; `-` alone means zero."""
-    s = digits(raw)
-    s = pl.when(s.str.contains(r"^[-–—]$")).then(pl.lit("0")).otherwise(s)
-    return s.str.replace_all(",", "").str.extract(r"^([+-]?\d+(?:\.\d+)?)\s*[^\d]*$", 1)
+    return (
+        digits(raw)
+        .str.replace(r"^[-–—]$", "0")
+        .str.replace_all(",", "")
+        .str.extract(r"^([+-]?\d+(?:\.\d+)?)\s*[^\d]*$", 1)
+    )
 
 
 def number(raw: pl.Expr) -> Parsed:
-    present = text(raw).is_not_null()
     value = _number_text(raw).cast(pl.Float64, strict=False)
-    return Parsed(value, present & value.is_null(), pl.lit(False))
+    return Parsed(value, unreadable(text(raw), value), pl.lit(False))
 
 
 def integer(raw: pl.Expr) -> Parsed:
-    present = text(raw).is_not_null()
-    f = _number_text(raw).cast(pl.Float64, strict=False)
-    ok = f.is_not_null() & (f == f.round(0))
-    value = pl.when(ok).then(f.cast(pl.Int64, strict=False)).otherwise(None)
-    return Parsed(value, present & value.is_null(), pl.lit(False))
+    """A whole number: `12`, `12.0` (numeric storage), `1,250`, `๑๒`, `-`; `2.5` is unreadable."""
+    value = _number_text(raw).str.strip_prefix("+").str.replace(r"\.0+$", "").cast(pl.Int64, strict=False)
+    return Parsed(value, unreadable(text(raw), value), pl.lit(False))
 
 
 def _be_year(y: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -126,7 +140,7 @@ def be_year(raw: pl.Expr) -> Parsed:
     be, ce = _be_year(n)
     plausible = be.is_between(*PLAUSIBLE_BE_YEARS)
     value = pl.when(plausible).then(be).otherwise(None).cast(pl.Int32)
-    return Parsed(value, s.is_not_null() & value.is_null(), ce & plausible.fill_null(False))
+    return Parsed(value, unreadable(s, value), ce & plausible.fill_null(False), warns=True)
 
 
 def _month_number(name: pl.Expr) -> pl.Expr:
@@ -141,6 +155,9 @@ def _to_date(y_ce: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
     ).str.to_date("%Y-%m-%d", strict=False)
 
 
+DATE_PARTS = pl.Struct({"value": pl.Date, "warned": pl.Boolean})
+
+
 def date(raw: pl.Expr) -> Parsed:
     """Excel serials and date cells, dd/mm/yyyy (day first), yyyy-mm-dd, `15 ม.ค. 2569`, `15 มกราคม 69`.
 
@@ -149,43 +166,58 @@ def date(raw: pl.Expr) -> Parsed:
     A date cell (or a serial number) whose year is BE_CELL_MIN or later holds a BE year typed into a
     date-formatted cell (`29/8/2569` stored as the year 2569): it is read as that BE date, not warned.
     """
-    s = digits(raw)
-    present = s.is_not_null()
-    cell = s.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$")
-    is_cell = cell.struct["y"].is_not_null()
-    serial = s.str.extract(r"^(\d{5,7})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False)
-    serial_ok = serial.is_between(*EXCEL_SERIAL_RANGE)
-    serial_date = pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=pl.when(serial_ok).then(serial))
-    dmy = s.str.extract_groups(r"^(?<d>\d{1,2})\s*[/.\-]\s*(?<m>\d{1,2})\s*[/.\-]\s*(?<y>\d{2,4})$")
-    ymd = s.str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})$")
-    thai = s.str.extract_groups(r"^(?<d>\d{1,2})\s*(?<mn>[ก-๛.]+(?:\s*[ก-๛.]+)*?)\s*(?<y>\d{2,4})$")
+    parts = raw.map_batches(_date_parts, return_dtype=DATE_PARTS)
+    value = parts.struct.field("value")
+    return Parsed(value, unreadable(text(raw), value), parts.struct.field("warned"), warns=True)
+
+
+def _date_parts(written: pl.Series) -> pl.Series:
+    """`date` over a column, in stages over materialized columns (each regex and each candidate date
+    evaluated once, where one expression would repeat them for every use): struct of value, warned."""
+    f = pl.DataFrame({"s": written.cast(pl.String)}).select(s=digits(pl.col("s")))
+    f = f.with_columns(
+        cell=pl.col("s").str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{2})-(?<d>\d{2}) \d{2}:\d{2}:\d{2}(?:\.\d+)?$"),
+        serial=pl.col("s").str.extract(r"^(\d{5,7})(?:\.\d+)?$", 1).cast(pl.Int64, strict=False),
+        dmy=pl.col("s").str.extract_groups(r"^(?<d>\d{1,2})\s*[/.\-]\s*(?<m>\d{1,2})\s*[/.\-]\s*(?<y>\d{2,4})$"),
+        ymd=pl.col("s").str.extract_groups(r"^(?<y>\d{4})-(?<m>\d{1,2})-(?<d>\d{1,2})$"),
+        thai=pl.col("s").str.extract_groups(r"^(?<d>\d{1,2})\s*(?<mn>[ก-๛.]+(?:\s*[ก-๛.]+)*?)\s*(?<y>\d{2,4})$"),
+    )
+    serial_ok = pl.col("serial").is_between(*EXCEL_SERIAL_RANGE)
+    f = f.with_columns(
+        serial_date=pl.lit(EXCEL_EPOCH).str.to_date() + pl.duration(days=pl.when(serial_ok).then(pl.col("serial"))),
+        stored=pl.col("cell").struct["y"].is_not_null() | serial_ok.fill_null(False),
+        # A date written as text.
+        d=pl.coalesce(pl.col("dmy").struct["d"], pl.col("ymd").struct["d"], pl.col("thai").struct["d"]).cast(pl.Int32, strict=False),
+        m=pl.coalesce(
+            pl.col("dmy").struct["m"].cast(pl.Int32, strict=False),
+            pl.col("ymd").struct["m"].cast(pl.Int32, strict=False),
+            _month_number(pl.col("thai").struct["mn"]),
+        ),
+        y_written=pl.coalesce(pl.col("dmy").struct["y"], pl.col("ymd").struct["y"], pl.col("thai").struct["y"])
+        .cast(pl.Int32, strict=False),
+    )
+    y_be, ce = _be_year(pl.col("y_written"))
     # A stored date (date cell or serial): its year as stored, month and day.
-    stored_y = pl.coalesce(cell.struct["y"].cast(pl.Int32, strict=False), serial_date.dt.year().cast(pl.Int32))
-    stored_m = pl.coalesce(cell.struct["m"].cast(pl.Int32, strict=False), serial_date.dt.month().cast(pl.Int32))
-    stored_d = pl.coalesce(cell.struct["d"].cast(pl.Int32, strict=False), serial_date.dt.day().cast(pl.Int32))
-    stored_ce = pl.when(stored_y >= BE_CELL_MIN).then(stored_y - BE_OFFSET).otherwise(stored_y)
-    # A date written as text.
-    d = pl.coalesce(dmy.struct["d"], ymd.struct["d"], thai.struct["d"]).cast(pl.Int32, strict=False)
-    m = pl.coalesce(
-        dmy.struct["m"].cast(pl.Int32, strict=False),
-        ymd.struct["m"].cast(pl.Int32, strict=False),
-        _month_number(thai.struct["mn"]),
+    f = f.with_columns(
+        stored_y=pl.coalesce(pl.col("cell").struct["y"].cast(pl.Int32, strict=False), pl.col("serial_date").dt.year().cast(pl.Int32)),
+        stored_m=pl.coalesce(pl.col("cell").struct["m"].cast(pl.Int32, strict=False), pl.col("serial_date").dt.month().cast(pl.Int32)),
+        stored_d=pl.coalesce(pl.col("cell").struct["d"].cast(pl.Int32, strict=False), pl.col("serial_date").dt.day().cast(pl.Int32)),
+        y_be=y_be,
+        ce=ce.fill_null(False),
     )
-    y_written = pl.coalesce(dmy.struct["y"], ymd.struct["y"], thai.struct["y"]).cast(pl.Int32, strict=False)
-    y_be, ce = _be_year(y_written)
-    stored = is_cell | serial_ok.fill_null(False)
-    value = (
-        pl.when(stored)
-        .then(_to_date(stored_ce, stored_m, stored_d))
-        .otherwise(_to_date(y_be - BE_OFFSET, m, d))
+    stored_ce = pl.when(pl.col("stored_y") >= BE_CELL_MIN).then(pl.col("stored_y") - BE_OFFSET).otherwise(pl.col("stored_y"))
+    f = f.with_columns(
+        value=pl.when(pl.col("stored"))
+        .then(_to_date(stored_ce, pl.col("stored_m"), pl.col("stored_d")))
+        .otherwise(_to_date(pl.col("y_be") - BE_OFFSET, pl.col("m"), pl.col("d")))
     )
-    plausible = (value.dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
-    value = pl.when(plausible).then(value).otherwise(None)
-    warned = stored.not_() & ce.fill_null(False) & value.is_not_null()
-    return Parsed(value, present & value.is_null(), warned)
+    plausible = (pl.col("value").dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
+    f = f.with_columns(value=pl.when(plausible).then(pl.col("value")))
+    warned = pl.col("stored").not_() & pl.col("ce") & pl.col("value").is_not_null()
+    return f.select(pl.struct(value="value", warned=warned).alias(written.name)).to_series()
 
 
 def boolean(raw: pl.Expr) -> Parsed:
     s = text(raw).str.to_lowercase()
     value = pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
-    return Parsed(value, s.is_not_null() & value.is_null(), pl.lit(False))
+    return Parsed(value, unreadable(s, value), pl.lit(False))

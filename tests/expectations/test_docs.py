@@ -101,7 +101,7 @@ def test_runs_are_named_and_suite_pages_say_what_a_parameter_is(demo_home):
     for page in site(demo_home).rglob("*.html"):
         assert "$PARAMETER" not in page.read_text(encoding="utf-8"), page
     suite = (site(demo_home) / "expectations" / "dltv_equipment.html").read_text(encoding="utf-8")
-    for name in ("register_school_codes", "today"):
+    for name in ("today",):
         assert docs.parameter_label(name) in suite
 
 

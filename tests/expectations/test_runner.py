@@ -10,7 +10,6 @@ import polars as pl
 from expectations.runner import ROW_ID, STORED_SAMPLE, needed_columns, validate
 from warehouse.contracts import get
 
-REGISTER = ["1040000001", "1040000002"]
 
 
 def _schools(n_bad: int, n_good: int = 5) -> pl.DataFrame:
@@ -30,7 +29,7 @@ def _schools(n_bad: int, n_good: int = 5) -> pl.DataFrame:
 
 
 def test_rows_come_from_unexpected_index_list_keyed_by_row_id():
-    v = validate(_schools(3), get("schools"), {"register_school_codes": REGISTER, "today": date(2026, 1, 1)})
+    v = validate(_schools(3), get("schools"), {"today": date(2026, 1, 1)})
     sch01 = v.failures.filter(pl.col("rule_id") == "SCH-01").get_column(ROW_ID).sort().to_list()
     assert sch01 == [100, 101, 102]
     assert {o.rule_id for o in v.outcomes} == set(get("schools").rule_ids)
@@ -39,7 +38,7 @@ def test_rows_come_from_unexpected_index_list_keyed_by_row_id():
 
 def test_stored_result_is_bounded_but_every_row_is_decided(tmp_path):
     n = STORED_SAMPLE * 3
-    v = validate(_schools(n), get("schools"), {"register_school_codes": REGISTER, "today": date(2026, 1, 1)},
+    v = validate(_schools(n), get("schools"), {"today": date(2026, 1, 1)},
                  project_root=tmp_path)
     assert v.failures.filter(pl.col("rule_id") == "SCH-01").height == n
     stored = list((tmp_path / "gx" / "uncommitted" / "validations").rglob("*.json"))

@@ -51,7 +51,7 @@ def test_a_crashing_run_keeps_the_published_version(demo_home, tmp_path, monkeyp
     def boom(*a, **k):
         raise RuntimeError("disk full (simulated)")
 
-    monkeypatch.setattr(views, "published_base_tables", boom)
+    monkeypatch.setattr(views, "published_names", boom)
     result = run_nightly(h)
     assert not result.success
     assert h.duckdb_path.read_bytes() == before
@@ -72,17 +72,14 @@ def test_unbalanced_row_accounting_fails_its_check_and_publishes_nothing(demo_ho
 
     import warehouse.views as views
 
-    real = views.published_base_tables
+    real = views.accounting
 
     def lose_a_row(con):
-        tables = real(con)
-        acc = tables["file_accounting"]
-        tables["file_accounting"] = acc.with_columns(
+        return real(con).with_columns(
             valid=pl.when(pl.int_range(pl.len()) == 0).then(pl.col("valid") - 1).otherwise(pl.col("valid"))
         )
-        return tables
 
-    monkeypatch.setattr(views, "published_base_tables", lose_a_row)
+    monkeypatch.setattr(views, "accounting", lose_a_row)
     result = run_nightly(h)
     assert not result.success
     assert "warehouse/published:row_accounting" in result.failed_checks
