@@ -16,12 +16,22 @@ from pipelines.runlock import describe, holder, is_locked
 
 MAX_RUNTIME_SECONDS = 4 * 3600
 
+
+@dg.success_hook(name="release_memory")
+def release_memory(context: dg.HookContext) -> None:
+    """After each step: freed heap back to the OS (pipelines.memory), so steps do not stack up."""
+    from pipelines.memory import release
+
+    release()
+
+
 nightly_job = dg.define_asset_job(
     "nightly",
     selection=dg.AssetSelection.all(),
     description="Ingest every landing file, validate, build marts, publish a new warehouse version.",
     executor_def=dg.in_process_executor,
     tags={"dagster/max_runtime": str(MAX_RUNTIME_SECONDS)},  # run monitoring fails a run hung past this
+    hooks={release_memory},
 )
 
 

@@ -30,16 +30,25 @@ def resolve_codes(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
     known = register.get_column("school_code")
     code = pl.col("school_code")
     as_smis = pl.when(code.str.contains(r"^\d{1,8}$")).then(code.str.zfill(SMIS_WIDTH)).otherwise(code)
-    return (
-        frame.with_columns(_submitted_code=code, _smis_lookup=as_smis)
-        .join(by_smis, left_on="_smis_lookup", right_on="_smis", how="left")
-        .with_columns(
-            school_code=pl.when(pl.col("school_code").is_in(known.implode()).not_() & pl.col("_resolved").is_not_null())
+    resolved = (
+        frame.select("school_code", _smis_lookup=as_smis)
+        .join(by_smis, left_on="_smis_lookup", right_on="_smis", how="left", maintain_order="left")
+        .select(
+            _submitted_code=code,
+            school_code=pl.when(code.is_in(known.implode()).not_() & pl.col("_resolved").is_not_null())
             .then(pl.col("_resolved"))
-            .otherwise(pl.col("school_code"))
+            .otherwise(code),
         )
-        .drop("_resolved", "_smis_lookup")
     )
+    return _beside(frame, resolved)
+
+
+def _beside(frame: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with `new`'s columns (same rows, same order) added or replaced, sharing every other column.
+
+    Enrichment looks things up for a few key columns and places the answers beside the frame: joining
+    the whole frame would copy every one of its columns (hundreds of MiB on a 200,000-row sheet)."""
+    return frame.with_columns(new.get_columns())
 
 
 def with_register(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
@@ -50,28 +59,31 @@ def with_register(frame: pl.DataFrame, register: pl.DataFrame) -> pl.DataFrame:
         pl.col("size_class").alias("school_size_class"),
         pl.col("district").alias("school_district"),
         pl.col("dltv_eligible").alias("school_dltv_eligible"),
+        pl.lit(True).alias("school_in_register"),
     )
-    # REF-01 reads `school_in_register`: a join here rather than the register's codes as a GX parameter,
-    # which GX copies into every expectation configuration it builds (25,000 codes: 2-5 s per table).
-    known = register.get_column("school_code").implode()
-    return (
-        resolve_codes(frame, register)
-        .join(attrs, on="school_code", how="left")
+    frame = resolve_codes(frame, register)
+    looked_up = (
+        frame.select("school_code")
+        .join(attrs, on="school_code", how="left", maintain_order="left")
+        # REF-01 reads `school_in_register`: a join here rather than the register's codes as a GX
+        # parameter, which GX copies into every expectation configuration (25,000 codes: 2-5 s a table).
         .with_columns(school_in_register=pl.when(pl.col("school_code").is_not_null())
-                      .then(pl.col("school_code").is_in(known)))
+                      .then(pl.col("school_in_register").fill_null(False)))
+        .drop("school_code")
     )
+    return _beside(frame, looked_up)
 
 
 def with_recent_allocations(frame: pl.DataFrame, allocations: pl.DataFrame) -> pl.DataFrame:
     """`<item>_allocated_prev3`: units of the item the school received in the previous 3 fiscal years."""
-    out = frame
+    keys = frame.select("_row_id", "school_code", "fiscal_year")
+    counts = []
     for item in lists()["dltv_items"]:
         got = allocations.filter(pl.col("item") == item.key).select(
             "school_code", pl.col("fiscal_year").alias("_alloc_year"), "quantity"
         )
         counted = (
-            frame.select("_row_id", "school_code", "fiscal_year")
-            .join(got, on="school_code", how="inner")
+            keys.join(got, on="school_code", how="inner")
             .filter(
                 pl.col("_alloc_year").is_between(
                     pl.col("fiscal_year") - ALLOCATION_LOOKBACK_YEARS, pl.col("fiscal_year") - 1
@@ -80,8 +92,8 @@ def with_recent_allocations(frame: pl.DataFrame, allocations: pl.DataFrame) -> p
             .group_by("_row_id")
             .agg(pl.col("quantity").sum().alias(f"{item.key}_allocated_prev3"))
         )
-        out = out.join(counted, on="_row_id", how="left")
-    return out
+        counts.append(keys.select("_row_id").join(counted, on="_row_id", how="left", maintain_order="left").drop("_row_id"))
+    return _beside(frame, pl.concat(counts, how="horizontal"))
 
 
 def derive(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:

@@ -99,9 +99,11 @@ def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> p
             _reason_en=pl.col("en").str.join(" | "),
         )
     )
-    decided = (
-        frame.join(per_row, on=ROW_ID, how="left", maintain_order="left")
-        .with_columns(
+    # Joined to the row ids alone and placed beside the frame: joining the whole frame would copy
+    # every one of its columns (hundreds of MiB at 200,000 rows) for four new ones.
+    outcome = (
+        frame.select(ROW_ID).join(per_row, on=ROW_ID, how="left", maintain_order="left")
+        .select(
             _rule_ids=pl.col("_rule_ids").fill_null(pl.lit([], pl.List(pl.String))),
             _outcome=pl.when(pl.col("_quarantine")).then(pl.lit("quarantined"))
             .when(pl.col("_quarantine").is_not_null()).then(pl.lit("flagged"))
@@ -109,16 +111,16 @@ def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> p
             _reason_th=pl.col("_reason_th").fill_null(""),
             _reason_en=pl.col("_reason_en").fill_null(""),
         )
-        .select(pl.exclude("_quarantine", "_rule_ids", "_outcome", "_reason_th", "_reason_en"),
-                "_rule_ids", "_outcome", "_reason_th", "_reason_en")
     )
+    decided = frame.drop("_rule_ids", "_outcome", "_reason_th", "_reason_en", strict=False).hstack(outcome)
     return supersede(decided, contract)
 
 
 def supersede(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """Mark all but the latest good row per key as superseded, naming the row that replaced it."""
     order = [*contract.order_by, "_arrival_seq", "_sheet", "_row"]
-    live = frame.filter(pl.col("_outcome") != "quarantined")
+    needed = list(dict.fromkeys([*contract.key, *order, "_row_id", "_outcome", "_source_file"]))
+    live = frame.select(needed).filter(pl.col("_outcome") != "quarantined")  # only what the choice reads
     winners = (
         live.sort(order, nulls_last=False)
         .group_by(list(contract.key), maintain_order=True)
@@ -127,9 +129,13 @@ def supersede(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
             pl.format("{} ({} แถว {})", pl.col("_source_file"), pl.col("_sheet"), pl.col("_row")).last().alias("_winner_at"),
         )
     )
-    out = frame.join(winners, on=list(contract.key), how="left", nulls_equal=False)
+    won = (
+        frame.select(list(contract.key))
+        .join(winners, on=list(contract.key), how="left", nulls_equal=False, maintain_order="left")
+        .select("_winner", "_winner_at")
+    )
     loses = (pl.col("_outcome") != "quarantined") & pl.col("_winner").is_not_null() & (pl.col("_winner") != pl.col("_row_id"))
-    return out.with_columns(
+    return frame.hstack(won).with_columns(  # beside the frame, in its row order: no copy of its columns
         _outcome=pl.when(loses).then(pl.lit("superseded")).otherwise(pl.col("_outcome")),
         _superseded_by=pl.when(loses).then(pl.col("_winner_at")).otherwise(None),
     ).drop("_winner", "_winner_at")

@@ -185,18 +185,10 @@ def test_cast(request, table, written, typed, issues):
 def test_output_columns_and_types(table):
     contract = get(table)
     out = cast_cases(table)
-    assert out.columns == ["_case", "_row", *contract.column_names, "_raw", "_parse_issues"]
+    assert out.columns == ["_case", "_row", *contract.column_names, "_parse_issues"]
     assert {c.name: out.schema[c.name] for c in contract.columns} == {c.name: DTYPES[c.type] for c in contract.columns}
     assert out.schema["_parse_issues"] == pl.List(ISSUE)
     assert out["_row"].dtype == pl.Int32  # lineage passes through unchanged
-
-
-def test_raw_keeps_what_was_written_without_personal_data():
-    row = row_of("dltv_equipment", "dltv_equipment-phone-lost-zero")
-    raw = json.loads(row["_raw"])
-    assert "reporter_name" not in raw and "reporter_phone" not in raw
-    assert raw["fiscal_year"] == "2569" and raw["school_code"] == "1034560001"
-    assert json.loads(row_of("dltv_equipment", "dltv_equipment-code-apostrophe")["_raw"])["school_code"] == "'1034560001"
 
 
 def test_empty_frame_casts_to_empty_typed_frame():

@@ -60,6 +60,22 @@ def test_quarantine_has_lineage_rule_ids_and_thai_and_english_reasons(demo_home)
     assert "reporter_name" not in " ".join(q.get_column("raw_values").to_list()), "no personal data in quarantine"
 
 
+def test_quarantine_shows_the_cells_as_written_without_personal_data(demo_home):
+    import json
+
+    from warehouse.contracts import get
+
+    q = query(demo_home, "SELECT table_name, reason_en, raw_values FROM quarantine")
+    for table, group in q.group_by("table_name"):
+        public = [c.name for c in get(table[0]).public_columns]
+        for raw in group.get_column("raw_values"):
+            assert list(json.loads(raw)) == public, "every public cell, in contract order; no personal column"
+    # An unreadable cell is shown as it was written (FMT-01's reason quotes the same text).
+    unreadable = q.filter(pl.col("reason_en").str.contains("cannot read column")).row(0, named=True)
+    column, written = unreadable["reason_en"].split("cannot read column ", 1)[1].split(" (", 1)
+    assert json.loads(unreadable["raw_values"])[column] == written.split(")")[0]
+
+
 def test_flagged_rows_stay_in_the_validated_table_with_rule_ids(demo_home):
     flagged = query(demo_home, "SELECT rule_ids FROM dltv_equipment WHERE outcome = 'flagged'")
     assert flagged.height > 0

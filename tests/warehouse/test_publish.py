@@ -40,8 +40,8 @@ def test_a_failed_publish_leaves_the_published_version_untouched(tmp_path, monke
 
     real_build = wp._build_duckdb
 
-    def crash_halfway(target, snapshot, names, info, rows):
-        real_build(target, snapshot, names[:1], info, rows)  # some tables written...
+    def crash_halfway(con, target, snapshot, names, info, rows):
+        real_build(con, target, snapshot, names[:1], info, rows)  # some tables written...
         raise OSError("No space left on device (simulated)")  # ...then the machine fails
 
     monkeypatch.setattr(wp, "_build_duckdb", crash_halfway)
