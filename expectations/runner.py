@@ -30,6 +30,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.docs import run_checkpoint  # offline Data Docs, named runs
 from expectations.suites import build_suite
+from pipelines.memory import release
 from pipelines.config import DATA_DOCS_INDEX
 from warehouse.contracts import Contract
 
@@ -229,4 +230,5 @@ def validate(
     # now: a 200,000-row sheet otherwise kept ~450 MiB alive into the following steps.
     del read, pdf
     gc.collect()
+    release()  # and give the heap GX used (pandas, Python objects) back before the next stage
     return Validation(contract.table, failures, outcomes, docs, time.perf_counter() - started)

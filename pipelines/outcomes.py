@@ -34,6 +34,12 @@ def _message(template: str, available: set[str]) -> pl.Expr:
     return pl.format(fmt, *args) if args else pl.lit(template)
 
 
+def _message_columns(frame: pl.DataFrame, contract: Contract) -> list[str]:
+    """The columns the contract's messages quote (`{school_code}`, `{quantity}` …) that the frame has."""
+    names = {n for c in contract.checks for n in _PLACEHOLDER.findall(c.th + c.en)}
+    return [c for c in frame.columns if c in names and c not in (ROW_ID, "_parse_issues")]
+
+
 def _rule_issue_rows(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """One row per (row, failed check): its rule, severity and messages, in the contract's check order.
 
@@ -84,12 +90,13 @@ def _parse_issue_rows(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
                          th=render("th"), en=render("en"))
 
 
-def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """Outcome, rule IDs and reasons for every row of `frame` (which has `_row_id`, `_parse_issues`).
+REASON_CHUNK_ROWS = 50_000  # rows whose reasons are rendered at a time (bounds the long frame of messages)
 
-    A row's reasons: its parse issues in cell order, then its failed checks in the contract's order."""
+
+def _reasons(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Per failing row: rule IDs, whether any quarantines, and the Thai and English reasons joined."""
     issues = pl.concat([_parse_issue_rows(frame, contract).cast(_LONG), _rule_issue_rows(frame, failures, contract).cast(_LONG)])
-    per_row = (
+    return (
         issues.sort(ROW_ID, "_part", "_order")
         .group_by(ROW_ID, maintain_order=True)
         .agg(
@@ -99,10 +106,13 @@ def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> p
             _reason_en=pl.col("en").str.join(" | "),
         )
     )
-    # Joined to the row ids alone and placed beside the frame: joining the whole frame would copy
-    # every one of its columns (hundreds of MiB at 200,000 rows) for four new ones.
-    outcome = (
-        frame.select(ROW_ID).join(per_row, on=ROW_ID, how="left", maintain_order="left")
+
+
+def _outcome(chunk: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Rule IDs, outcome and reasons of each row of `chunk`, in its row order."""
+    per_row = _reasons(chunk, failures.join(chunk.select(ROW_ID), on=ROW_ID, how="semi"), contract)
+    return (
+        chunk.select(ROW_ID).join(per_row, on=ROW_ID, how="left", maintain_order="left")
         .select(
             _rule_ids=pl.col("_rule_ids").fill_null(pl.lit([], pl.List(pl.String))),
             _outcome=pl.when(pl.col("_quarantine")).then(pl.lit("quarantined"))
@@ -112,6 +122,17 @@ def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> p
             _reason_en=pl.col("_reason_en").fill_null(""),
         )
     )
+
+
+def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """Outcome, rule IDs and reasons for every row of `frame` (which has `_row_id`, `_parse_issues`).
+
+    A row's reasons: its parse issues in cell order, then its failed checks in the contract's order.
+    Rendered a chunk of rows at a time (on a sheet where most rows fail, every row has messages) and
+    placed beside the frame: joining the whole frame would copy every one of its columns."""
+    slim = frame.select(ROW_ID, "_parse_issues", *_message_columns(frame, contract))
+    chunks = [_outcome(chunk, failures, contract) for chunk in slim.iter_slices(REASON_CHUNK_ROWS)]
+    outcome = pl.concat(chunks) if chunks else _outcome(slim, failures, contract)
     decided = frame.drop("_rule_ids", "_outcome", "_reason_th", "_reason_en", strict=False).hstack(outcome)
     return supersede(decided, contract)
 

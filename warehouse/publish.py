@@ -37,7 +37,7 @@ LEDGER = "published.json"
 DUCKDB_FILE = "khlang.duckdb"
 MANIFEST = "manifest.json"
 VERSION_NAME = re.compile(r"v\d{4,}")
-BUILD_MEMORY = "256MB"  # DuckDB's limit while writing a version: it spills instead of growing
+BUILD_MEMORY = "512MB"  # DuckDB's limit while writing a version: it spills instead of growing
 ROW_GROUP_ROWS = 16_384  # Parquet row groups of a version: small enough to bound the writer's buffers
 TMP_SUFFIX = ".tmp"  # every temporary file or folder Khlang writes ends so (recover removes them)
 
