@@ -34,23 +34,23 @@ PACKAGES = ["polars", "fastexcel", "pandas", "openpyxl", "dagster", "great-expec
 
 def child_parse(root: Path) -> dict:
     """(a) Khlang's parse only: parse_file over every landing file (fastexcel/calamine + Polars).
-    Time spent inside `read_sheets` (calamine reading the cells) is also summed apart, as read_s."""
+    Time spent inside `read_file` (calamine reading the cells) is also summed apart, as read_s."""
     t = time.perf_counter()
     import pipelines.parsing.files as files
     from pipelines.config import home
     from pipelines.landing import landing_files
     from warehouse.contracts import contracts
     contracts()  # YAML loaded once per process: setup, not parsing
-    setup, read_s, read_sheets = time.perf_counter() - t, [0.0], files.read_sheets
+    setup, read_s, read_file = time.perf_counter() - t, [0.0], files.read_file
 
     def timed_read(path):
         t0 = time.perf_counter()
         try:
-            return read_sheets(path)
+            return read_file(path)
         finally:
             read_s[0] += time.perf_counter() - t0
 
-    files.read_sheets, h = timed_read, home(root)
+    files.read_file, h = timed_read, home(root)
     t = time.perf_counter()
     parsed = [files.parse_file(p, h.landing) for p in landing_files(h)]
     return {"seconds": time.perf_counter() - t, "setup_s": setup, "read_s": round(read_s[0], 3), "files": len(parsed),
