@@ -160,10 +160,3 @@ def supersede(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
         _outcome=pl.when(loses).then(pl.lit("superseded")).otherwise(pl.col("_outcome")),
         _superseded_by=pl.when(loses).then(pl.col("_winner_at")).otherwise(None),
     ).drop("_winner", "_winner_at")
-
-
-def rule_counts(decided: pl.DataFrame, rule_ids: list[str]) -> dict[str, int]:
-    """Rows breaking each rule (a row counts once per rule however many items fail)."""
-    counts = decided.select(pl.col("_rule_ids").explode().drop_nulls().value_counts()).unnest("_rule_ids")
-    got = dict(zip(counts.get_column("_rule_ids").to_list(), counts.get_column("count").to_list()))
-    return {r: int(got.get(r, 0)) for r in rule_ids}
