@@ -9,8 +9,11 @@ landing zone, then later row. A quarantined row never supersedes a good one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 import polars as pl
+
+from pipelines.parsing.cells import BE_OFFSET
 
 from warehouse.contracts import Contract, parse_rules
 
@@ -23,12 +26,30 @@ _LONG = {ROW_ID: pl.Int64, "_part": pl.Int8, "_order": pl.Int64, "rule_id": pl.S
          "th": pl.String, "en": pl.String}
 
 
-def _message(template: str, available: set[str]) -> pl.Expr:
-    """`"code {school_code} unknown"` -> pl.format over the row's values (blank shown as `-`)."""
+def _shown(name: str, dtype: pl.DataType | None, buddhist_era: bool) -> pl.Expr:
+    """A value as a message quotes it: dates as dd/mm/yyyy in the Buddhist Era (29/08/2568) in Thai,
+    ISO (2025-08-29) in English; anything else as text. Blank is `-`."""
+    col = pl.col(name)
+    is_date = dtype is not None and dtype in (pl.Date, pl.Datetime)
+    if is_date and buddhist_era:
+        text = pl.format("{}{}", col.dt.strftime("%d/%m/"), (col.dt.year() + BE_OFFSET).cast(pl.String))
+    elif is_date:
+        text = col.dt.strftime("%Y-%m-%d")
+    else:
+        text = col.cast(pl.String)
+    return text.fill_null("-")
+
+
+def _message(template: str, available: Mapping[str, pl.DataType] | set[str], buddhist_era: bool = False) -> pl.Expr:
+    """`"code {school_code} unknown"` -> pl.format over the row's values (blank shown as `-`).
+
+    `available`: the frame's schema (its column names will do when no value is a date); with
+    `buddhist_era` (the Thai message) dates are shown dd/mm/yyyy BE, else ISO."""
     names = [n for n in _PLACEHOLDER.findall(template)]
     fmt = _PLACEHOLDER.sub("{}", template)
+    dtypes = available if isinstance(available, Mapping) else {}
     args = [
-        (pl.col(n).cast(pl.String).fill_null("-") if n in available else pl.lit("-"))
+        (_shown(n, dtypes.get(n), buddhist_era) if n in available else pl.lit("-"))
         for n in names
     ]
     return pl.format(fmt, *args) if args else pl.lit(template)
@@ -46,7 +67,7 @@ def _rule_issue_rows(frame: pl.DataFrame, failures: pl.DataFrame, contract: Cont
     Long format, built only for failing rows: a list of per-check structs for every row costs ~1 µs
     per row and check in Polars (seconds at 200,000 rows), which a row that fails nothing never needs.
     """
-    available = set(frame.columns)
+    available = frame.schema
     by_check = {k[0]: part.select(ROW_ID) for k, part in failures.partition_by("check", as_dict=True).items()}
     parts = []
     for order, c in enumerate(contract.checks):
@@ -57,7 +78,7 @@ def _rule_issue_rows(frame: pl.DataFrame, failures: pl.DataFrame, contract: Cont
         rows = ids.join(frame.select(ROW_ID, *names), on=ROW_ID, how="inner")
         parts.append(rows.select(
             ROW_ID, _part=pl.lit(1, pl.Int8), _order=pl.lit(order, pl.Int64), rule_id=pl.lit(c.rule_id),
-            severity=pl.lit(c.severity), th=_message(c.th, available), en=_message(c.en, available),
+            severity=pl.lit(c.severity), th=_message(c.th, available, buddhist_era=True), en=_message(c.en, available),
         ))
     return pl.concat(parts) if parts else pl.DataFrame(schema=_LONG)
 
