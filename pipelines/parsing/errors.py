@@ -4,7 +4,12 @@ from __future__ import annotations
 
 
 class FileProblem(Exception):
-    """Names what is wrong, in Thai and English, and where (sheet, row, column) when known."""
+    """Names what is wrong, in Thai and English, and where (sheet, row, column) when known.
+
+    `th` is plain Thai a school clerk understands (what is wrong, what to do), `en` the same in
+    English; `detail` is the technical detail (a library's error text, the first bytes of a file), shown
+    on its own line after them and never inside the Thai sentence.
+    """
 
     def __init__(
         self,
@@ -15,6 +20,7 @@ class FileProblem(Exception):
         row: int | None = None,
         column: str | None = None,
         table: str | None = None,
+        detail: str | None = None,
     ):
         super().__init__(en)
         self.kind = kind
@@ -24,6 +30,7 @@ class FileProblem(Exception):
         self.row = row
         self.column = column
         self.table = table  # the table the file looked like, when known
+        self.detail = detail  # technical detail, for whoever fixes it (not the clerk's sentence)
 
     def where(self) -> str:
         parts = []
@@ -44,4 +51,5 @@ class FileProblem(Exception):
             "row": self.row,
             "column": self.column,
             "table": self.table,
+            "detail": self.detail,
         }

@@ -317,11 +317,13 @@ def read_excel(source: Path | bytes, label: str = "") -> list[Sheet]:
     try:
         reader = fastexcel.read_excel(source)
     except Exception as exc:  # calamine raises its own error types for non-workbooks
-        detail = str(exc).splitlines()[0]
+        detail = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise FileProblem(
             "not_a_workbook",
-            th=f"เปิดเป็นไฟล์ Excel ไม่ได้ (ไฟล์อาจเสียหาย หรือไม่ใช่ {label or 'Excel'} จริง): {detail}",
-            en=f"cannot open as an Excel workbook (damaged, or not really {label or 'Excel'}?): {detail}",
+            th="ไฟล์นี้ไม่ใช่ไฟล์ Excel ที่เปิดได้ (ไฟล์อาจเสียหาย) — เปิดใน Excel แล้วบันทึกใหม่เป็น .xlsx แล้วส่งอีกครั้ง",
+            en=f"this file is not an Excel workbook that can be opened (damaged, or not really {label or 'Excel'}); "
+            "open it in Excel, save it again as .xlsx and send it again",
+            detail=f"reading as {label or 'Excel'}: {detail}",
         ) from exc
     errors = _xlsx_error_cells(source) if _is_zip(source) else {}
     sheets = []
@@ -414,8 +416,9 @@ def read_file(path: Path) -> ReadFile:
         head = data[:8].hex(" ")
         raise FileProblem(
             "not_a_workbook",
-            th=f"ไฟล์นี้ไม่ใช่สมุดงาน Excel และไม่ใช่ข้อความ (ข้อมูลไม่ตรงรูปแบบใดที่รู้จัก ไบต์แรก: {head}) — ส่งเป็น .xlsx ใหม่",
-            en=f"this file is neither an Excel workbook nor text (unrecognised bytes, starting {head}); send it again as .xlsx",
+            th="ไฟล์นี้ไม่ใช่สมุดงาน Excel และไม่ใช่ข้อความ (ข้อมูลไม่ตรงรูปแบบใดที่รู้จัก) — บันทึกใหม่เป็น .xlsx แล้วส่งอีกครั้ง",
+            en="this file is neither an Excel workbook nor text (unrecognised bytes); save it again as .xlsx and send it again",
+            detail=f"first bytes: {head}; {problem.en}",
         ) from problem
     if HTML_START.match(text[:SNIFF_BYTES]) or (suffix in EXCEL_SUFFIXES and "<table" in text[:SNIFF_BYTES].lower()):
         sheets = html_sheets(text)
