@@ -73,6 +73,87 @@ def test_check_passes_a_good_file_fails_a_bad_one_and_writes_nothing(demo_home, 
     assert _tree(demo_home.root) == before, "check must not write anything"
 
 
+RESULT = "ผล: "
+
+
+def _result_line(out: str) -> str:
+    lines = [line for line in out.strip().splitlines() if line.strip()]
+    assert lines[-1].startswith(RESULT), f"the last line is the result: {lines[-1]!r}"
+    return lines[-1]
+
+
+def test_check_ends_with_a_result_line_in_every_case(demo_home, expected, tmp_path, monkeypatch, capsys):
+    """Pass, rows fail, the whole file fails, not a workbook, no such file, no register yet: each ends
+    with one result line, Thai first; exit codes 0 / 1 / 1 / 1 / 2 / 2."""
+    import zipfile
+
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    good = next(n for n, f in expected["files"].items() if f["table"] == "dltv_equipment" and f["rows_in"] == 1 and f["valid"] == 1)
+    bad = next(n for n, f in expected["files"].items() if f["table"] == "dltv_equipment" and f["rows_in"] == 1 and f["quarantined"] == 1)
+    assert main(["check", str(demo_home.landing / good)]) == 0
+    assert _result_line(capsys.readouterr().out) == "ผล: ผ่าน / result: PASS"
+    assert main(["check", str(demo_home.landing / bad)]) == 1
+    out = capsys.readouterr().out
+    assert _result_line(out).endswith("/ result: FAIL") and "ต้องแก้ไข / must be fixed" in out
+    empty = next(n for n, f in expected["files"].items() if f["error"] == "empty")
+    assert main(["check", str(demo_home.landing / empty)]) == 1
+    assert _result_line(capsys.readouterr().out).endswith("result: FAIL (file problem: empty)")
+
+    broken = tmp_path / "แบบสำรวจ.xlsx"  # a zip that calamine cannot open as a workbook
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("xl/workbook.xml", "not a workbook")
+    assert main(["check", str(broken)]) == 1
+    out = capsys.readouterr().out
+    thai, english, technical = [line.strip() for line in out.splitlines() if line.strip().startswith(("✗", "this", "รายละเอียด"))][:3]
+    assert thai == "✗ ไฟล์นี้ไม่ใช่ไฟล์ Excel ที่เปิดได้ (ไฟล์อาจเสียหาย) — เปิดใน Excel แล้วบันทึกใหม่เป็น .xlsx แล้วส่งอีกครั้ง"
+    assert "calamine" not in thai and "calamine" not in english and english.startswith("this file is not an Excel workbook")
+    assert technical.startswith("รายละเอียดทางเทคนิค / technical detail:") and "calamine" in technical
+    assert _result_line(out).endswith("result: FAIL (file problem: not_a_workbook)")
+
+    assert main(["check", str(tmp_path / "ไม่มี.xlsx")]) == 2
+    assert _result_line(capsys.readouterr().out) == "ผล: ตรวจไม่ได้ — ไม่พบไฟล์ / result: NOT CHECKED (no such file)"
+    assert main(["check", str(tmp_path)]) == 2
+    assert _result_line(capsys.readouterr().out).endswith("result: NOT CHECKED (not a regular file)")
+
+    monkeypatch.setenv("KHLANG_HOME", str(tmp_path / "no_root_yet"))
+    assert main(["check", str(demo_home.landing / good)]) == 2
+    captured = capsys.readouterr()
+    assert _result_line(captured.out) == "ผล: ตรวจไม่ได้ — ยังไม่มีทะเบียนสถานศึกษาในคลัง / result: NOT CHECKED (no register published yet)"
+    assert "khlang ingest" in captured.err
+
+
+def test_check_shows_dates_in_buddhist_era_in_thai(demo_home, tmp_path, monkeypatch, capsys):
+    """DLTV-07 (a survey date in the future): the Thai reason shows it dd/mm/yyyy BE, the English ISO."""
+    import csv
+    from datetime import timedelta
+
+    import polars as pl
+
+    from pipelines.calendar import today
+    from warehouse import lake
+    from warehouse.contracts import get
+
+    monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
+    contract = get("dltv_equipment")
+    valid = lake.read_all(demo_home, "validated", "dltv_equipment").filter(pl.col("_outcome") == "valid").row(0, named=True)
+    raw = lake.read(demo_home, "raw", "dltv_equipment").filter(
+        (pl.col("_source_file") == valid["_source_file"]) & (pl.col("_row") == valid["_row"])).row(0, named=True)
+    future = today() + timedelta(days=400)
+    path = tmp_path / "future.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow([c.header_th if c.group else c.th for c in contract.columns])
+        w.writerow([future.isoformat() if c.name == "survey_date" else raw[c.name] for c in contract.columns])
+    code = main(["check", str(path)])
+    out = capsys.readouterr().out
+    be = f"{future.day:02d}/{future.month:02d}/{future.year + 543}"
+    assert "DLTV-07" in out, out
+    thai = next(line for line in out.splitlines() if line.strip().startswith("วันที่สำรวจ"))
+    assert f"({be})" in thai and future.isoformat() not in thai, thai
+    assert f"({future.isoformat()})" in out  # the English reason keeps ISO
+    assert code in (0, 1) and _result_line(out)
+
+
 def test_sql_is_read_only(demo_home, monkeypatch, capsys):
     monkeypatch.setenv("KHLANG_HOME", str(demo_home.root))
     before = _tree(demo_home.root)
