@@ -14,7 +14,6 @@ from collections.abc import Mapping
 import polars as pl
 
 from pipelines.parsing.cells import BE_OFFSET
-
 from warehouse.contracts import Contract, parse_rules
 
 OUTCOMES = ("valid", "flagged", "quarantined", "superseded")

@@ -54,8 +54,8 @@ def check_rows(
     seconds = {"enrich": time.perf_counter() - t}
     params = {"today": today or date.today()}
     t = time.perf_counter()
-    if engine == "gx":
-        from expectations.runner import validate  # GX takes seconds to import: only when validating
+    if engine == "gx":  # GX takes seconds to import: only when validating with it
+        from expectations.runner import validate
 
         validation = validate(enriched, contract, params, project_root=gx_root)
     else:
