@@ -75,7 +75,7 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
             e = parsed.error
             context.log.warning(f"{shown(f['path'])}: {e.en}" + (f" ({e.where()})" if e.where() else ""))
             report.append({**base, "table_name": e.table, "rows_in": 0, "error_kind": e.kind, "error_th": e.th,
-                           "error_en": e.en, "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
+                           "error_en": e.en + (f" — {e.detail}" if e.detail else ""), "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
         for table, rows in parsed.tables.items():
             per_table[table].append(rows.with_columns(
                 _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))

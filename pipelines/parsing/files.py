@@ -166,8 +166,9 @@ def parse_file(path: Path, landing: Path) -> ParsedFile:
     except Exception as exc:  # a file nobody foresaw must not stop the batch: report it, go on
         parsed.error = FileProblem(
             "unreadable",
-            th=f"อ่านไฟล์ไม่ได้: {type(exc).__name__}: {exc}".splitlines()[0],
-            en=f"cannot read the file: {type(exc).__name__}: {exc}".splitlines()[0],
+            th="อ่านไฟล์นี้ไม่ได้ — เปิดใน Excel แล้วบันทึกใหม่เป็น .xlsx แล้วส่งอีกครั้ง หรือแจ้งกลุ่ม ICT",
+            en="cannot read the file: save it again as .xlsx and resend, or tell the ICT group",
+            detail=f"{type(exc).__name__}: {exc}".splitlines()[0],
         )
         parsed.tables = {}
     return parsed
