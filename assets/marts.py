@@ -2,7 +2,6 @@
 
 
 import dagster as dg
-import polars as pl
 
 from assets.raw import FILE_REPORT
 from assets.resources import KhlangHome

@@ -36,11 +36,11 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
 
+from expectations.results import ExpectationOutcome, Validation
 from warehouse.contracts import Check, Contract
 
 ROW_ID = "_row_id"
@@ -49,27 +49,6 @@ FAILURE_SCHEMA = {ROW_ID: pl.Int64, "check": pl.String, "rule_id": pl.String}
 
 class UnsupportedExpectation(ValueError):
     """An expectation (type, keyword, value or row condition) this engine does not evaluate."""
-
-
-@dataclass
-class ExpectationOutcome:  # the fields of expectations.runner.ExpectationOutcome
-    rule_id: str
-    check: str
-    severity: str
-    expectation: str
-    columns: str
-    success: bool
-    element_count: int
-    unexpected_count: int
-
-
-@dataclass
-class Validation:  # the fields of expectations.runner.Validation (no Data Docs: nothing is written)
-    table: str
-    failures: pl.DataFrame  # _row_id, check, rule_id: one row per (row, failed check)
-    outcomes: list[ExpectationOutcome]
-    data_docs: None
-    seconds: float
 
 
 _COMMON = {"type", "row_condition", "condition_parser"}

@@ -16,7 +16,6 @@ import gc
 import logging
 import re
 import shutil
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from great_expectations.checkpoint import UpdateDataDocsAction
 from great_expectations.data_context.types.base import ProgressBarsConfig
 
 from expectations.docs import run_checkpoint  # offline Data Docs, named runs
+from expectations.results import ExpectationOutcome, Validation
 from expectations.suites import build_suite
 from pipelines.memory import release
 from pipelines.config import DATA_DOCS_INDEX
@@ -38,27 +38,6 @@ ROW_ID = "_row_id"
 STORED_SAMPLE = 20  # failing rows kept per expectation in stored/rendered results (GX's partial default)
 KEEP_VALIDATION_RESULTS = 30  # uncommitted/validations grows every run: keep the newest per suite
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
-
-
-@dataclass
-class ExpectationOutcome:
-    rule_id: str
-    check: str
-    severity: str
-    expectation: str
-    columns: str
-    success: bool
-    element_count: int
-    unexpected_count: int
-
-
-@dataclass
-class Validation:
-    table: str
-    failures: pl.DataFrame  # _row_id, check, rule_id: one row per (row, failed check)
-    outcomes: list[ExpectationOutcome]
-    data_docs: Path | None
-    seconds: float
 
 
 def _context(project_root: Path | None):
@@ -228,7 +207,8 @@ def validate(
     # KeyErrors); their tracebacks hold the frames of every caller, ours included, so the frames (and the
     # tables in them) would outlive this step until Python's next full collection. Collect those cycles
     # now: a 200,000-row sheet otherwise kept ~450 MiB alive into the following steps.
-    del read, pdf
+    read.clear()
+    del pdf
     gc.collect()
     release()  # and give the heap GX used (pandas, Python objects) back before the next stage
     return Validation(contract.table, failures, outcomes, docs, time.perf_counter() - started)

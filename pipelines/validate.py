@@ -19,7 +19,7 @@ from pipelines.outcomes import decide
 from warehouse.contracts import Contract
 
 if TYPE_CHECKING:
-    from expectations.runner import Validation
+    from expectations.results import Validation
 
 ENGINES = ("gx", "polars")
 OUTCOME_COLUMNS = ["_outcome", "_rule_ids", "_reason_th", "_reason_en", "_superseded_by"]
@@ -28,7 +28,7 @@ OUTCOME_COLUMNS = ["_outcome", "_rule_ids", "_reason_th", "_reason_en", "_supers
 @dataclass
 class Checked:
     rows: pl.DataFrame  # lineage + contract columns + outcome columns
-    validation: Validation  # or expectations.polars_engine.Validation (same fields)
+    validation: Validation
     seconds: dict[str, float] = field(default_factory=dict)  # enrich, gx, decide (benchmarks read them)
 
 

@@ -105,10 +105,11 @@ def _write_atomic(path: Path, data: bytes) -> None:
         f.flush()
         os.fsync(f.fileno())
     os.replace(tmp, path)
-    _fsync_dir(path.parent)
+    fsync_path(path.parent)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_path(path: Path) -> None:
+    """Flush `path` to disk: a file's bytes, or a directory's entries (so a rename in it is durable)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -190,7 +191,7 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
             with open(p, "rb") as f:
                 os.fsync(f.fileno())
             p.chmod(0o444)  # published files are read-only for everyone but root
-        _fsync_dir(tmp)
+        fsync_path(tmp)
     except BaseException:  # an error (not a kill: recover() handles those) leaves nothing behind
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -230,7 +231,7 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     final = home.versions / version
     try:
         os.rename(tmp, final)
-        _fsync_dir(home.versions)
+        fsync_path(home.versions)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

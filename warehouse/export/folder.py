@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from pipelines.config import Home
 from warehouse.export.errors import ExportError
-from warehouse.publish import sha256_file
+from warehouse.publish import fsync_path, sha256_file
 
 MANIFEST = "manifest.json"
 TMP_SUFFIX = ".tmp"  # like every temporary path Khlang writes: `recover` removes hidden `*.tmp` leftovers
@@ -115,14 +115,6 @@ def check_target(home: Home, out: Path) -> tuple[Path, Previous | None]:
     )
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def write_folder(out: Path, previous: Previous | None, fill: Callable[[Path], T]) -> tuple[T, str | None]:
     """Call `fill(folder)` on a fresh temporary folder beside `out`, then put that folder in `out`'s place.
 
@@ -136,10 +128,10 @@ def write_folder(out: Path, previous: Previous | None, fill: Callable[[Path], T]
     try:
         result = fill(tmp)
         for p in tmp.iterdir():
-            _fsync(p)
-        _fsync(tmp)
+            fsync_path(p)
+        fsync_path(tmp)
         kept = _swap(tmp, out, previous, tag)
-        _fsync(out.parent)
+        fsync_path(out.parent)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
