@@ -83,7 +83,9 @@ def cmd_demo(args) -> int:
     from pipelines.run import run_nightly
     from pipelines.sample import generate
 
-    h = home()
+    # $KHLANG_HOME, else ./data here: never a root found elsewhere (another checkout's demo, which this
+    # would wipe and regenerate).
+    h = home(os.environ.get(ENV_HOME) or "data")
     _fresh_root(h, args.force)
     remember_root(h.root)
     _out(f"สร้างข้อมูลตัวอย่างของเขตพื้นที่ / generating the sample district into {h.landing} ...")

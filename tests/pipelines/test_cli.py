@@ -294,3 +294,25 @@ def test_with_no_data_root_sql_and_ingest_say_how_to_point_khlang_home(tmp_path,
     err = capsys.readouterr().err
     assert "no landing folder" in err and "export KHLANG_HOME=" in err
     assert not (tmp_path / "data").exists(), "nothing created in a folder that is not a data root"
+
+
+def test_demo_makes_its_own_data_here_and_never_touches_a_root_remembered_from_elsewhere(tmp_path, monkeypatch, capsys):
+    """A demo in a second checkout must not wipe the first checkout's demo (the root it remembered)."""
+    other = tmp_path / "other_checkout" / "data"
+    (other / "landing").mkdir(parents=True)
+    (other / ".khlang-root").write_text("made by khlang demo\n")
+    (other / "landing" / "ของโรงเรียน.xlsx").write_bytes(b"keep me")
+    config = tmp_path / "config"
+    (config / "khlang").mkdir(parents=True)
+    (config / "khlang" / "home").write_text(str(other) + "\n")
+    here = tmp_path / "new_checkout"
+    here.mkdir()
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    monkeypatch.delenv("KHLANG_HOME", raising=False)
+    monkeypatch.chdir(here)
+    assert main(["demo", "--schools", "150"]) == 0
+    assert (other / "landing" / "ของโรงเรียน.xlsx").read_bytes() == b"keep me"
+    assert not (other / "warehouse").exists()
+    assert (here / "data" / "warehouse" / "published.json").exists()
+    assert (config / "khlang" / "home").read_text().strip() == str(here / "data")
+    capsys.readouterr()
