@@ -15,6 +15,8 @@ import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
+from pipelines.durable import write_atomic
+
 TIMEZONE = "Asia/Bangkok"
 ENV_HOME = "KHLANG_HOME"
 # `khlang serve` serves the GX Data Docs site over HTTP on localhost and tells the dashboards where.
@@ -107,9 +109,7 @@ def remember_root(root: Path) -> Path | None:
     f = remembered_file()
     try:
         f.parent.mkdir(parents=True, exist_ok=True)
-        tmp = f.with_name(f.name + ".tmp")
-        tmp.write_text(f"{Path(root).resolve()}\n", encoding="utf-8")
-        os.replace(tmp, f)
+        write_atomic(f, f"{Path(root).resolve()}\n".encode())
     except OSError:
         return None
     return f

@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +32,8 @@ import polars as pl
 
 from pipelines.config import Home
 from pipelines.parsing.readers import SUPPORTED
-from warehouse.publish import sha256_file
+from pipelines.durable import sha256_file
+from warehouse import lake
 
 LEDGER_SCHEMA = {"path": pl.String, "sha256": pl.String, "arrival_seq": pl.Int64, "first_seen": pl.String}
 INVENTORY_SCHEMA = {
@@ -243,8 +243,5 @@ def inventory(home: Home) -> pl.DataFrame:
             pl.lit(now).alias("first_seen"),
         )
         ledger = pl.concat([ledger, added])
-        home.state.mkdir(parents=True, exist_ok=True)
-        tmp = ledger_path.with_name(f".{uuid.uuid4().hex}.tmp")
-        ledger.write_parquet(tmp)
-        os.replace(tmp, ledger_path)
+        lake.write(ledger, ledger_path)
     return found.join(ledger, on=["path", "sha256"], how="left").sort("arrival_seq", "path", nulls_last=True)

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from filelock import FileLock, Timeout
 
 from pipelines.config import TIMEZONE, Home
+from pipelines.durable import write_atomic
 
 LOCK_FILE = "run.lock"
 HOLDER_FILE = "run.holder.json"
@@ -84,9 +85,7 @@ def is_locked(home: Home) -> bool:
 
 
 def _write_holder(home: Home, info: dict) -> None:
-    tmp = home.state / f".{HOLDER_FILE}.{os.getpid()}.tmp"
-    tmp.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, home.state / HOLDER_FILE)
+    write_atomic(home.state / HOLDER_FILE, json.dumps(info, ensure_ascii=False).encode())
 
 
 @contextmanager

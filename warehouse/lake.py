@@ -7,12 +7,12 @@ temporary name and renaming means a crash leaves the previous file whole, never 
 from __future__ import annotations
 
 import os
-import uuid
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.config import Home
+from pipelines.durable import temp_beside
 
 WHOLE = "all"  # the file name of an unpartitioned asset
 # Row groups small enough that a reader (DuckDB, building a version) holds one group, not one file: with
@@ -29,7 +29,7 @@ def write(df: pl.DataFrame, target: Path) -> Path:
 
     pause_point(f"write:{target.parent.parent.name}/{target.parent.name}/{target.stem}")  # crash tests
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.stem}.{uuid.uuid4().hex}.tmp")
+    tmp = temp_beside(target)
     df.write_parquet(tmp, row_group_size=ROW_GROUP_ROWS)
     os.replace(tmp, target)
     return target

@@ -18,7 +18,6 @@ the SQL door read those files. The Parquet snapshots keep every column for the p
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -32,6 +31,7 @@ import duckdb
 import polars as pl
 
 from pipelines.config import Home
+from pipelines.durable import TMP_SUFFIX, fsync_path, sha256_file, temp_beside, write_atomic
 
 LEDGER = "published.json"
 DUCKDB_FILE = "khlang.duckdb"
@@ -39,7 +39,6 @@ MANIFEST = "manifest.json"
 VERSION_NAME = re.compile(r"v\d{4,}")
 BUILD_MEMORY = "512MB"  # DuckDB's limit while writing a version: it spills instead of growing
 ROW_GROUP_ROWS = 16_384  # Parquet row groups of a version: small enough to bound the writer's buffers
-TMP_SUFFIX = ".tmp"  # every temporary file or folder Khlang writes ends so (recover removes them)
 
 
 class NotPublished(FileNotFoundError):
@@ -68,14 +67,6 @@ class Published:
     row_counts: dict[str, int]
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def personal_columns() -> set[str]:
     """Every column any contract declares personal: never written into a DuckDB file."""
     from warehouse.contracts import contracts
@@ -98,28 +89,9 @@ def current_version(home: Home) -> str | None:
     return entries[-1]["version"] if entries else None
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}{TMP_SUFFIX}")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
-    fsync_path(path.parent)
-
-
-def fsync_path(path: Path) -> None:
-    """Flush `path` to disk: a file's bytes, or a directory's entries (so a rename in it is durable)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _commit(home: Home, entry: dict) -> None:
     entries = [e for e in ledger(home) if e["version"] != entry["version"]] + [entry]
-    _write_atomic(home.warehouse / LEDGER, (json.dumps(entries, ensure_ascii=False, indent=2) + "\n").encode())
+    write_atomic(home.warehouse / LEDGER, (json.dumps(entries, ensure_ascii=False, indent=2) + "\n").encode())
 
 
 # --- building a version ---------------------------------------------------------------------------
@@ -158,8 +130,9 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int
     return con.execute("SELECT count(*) FROM read_parquet(?)", [path.as_posix()]).fetchone()[0]
 
 
-def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, names: list[str], info: dict) -> Path:
-    """Write every file of the version into a hidden folder; return that folder (not yet in place)."""
+def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, names: list[str],
+                   info: dict) -> tuple[Path, dict]:
+    """Write every file of the version into a hidden folder; return it (not yet in place) and its manifest."""
     from pipelines.faults import pause_point
 
     home.versions.mkdir(parents=True, exist_ok=True)
@@ -188,20 +161,19 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for p in tmp.iterdir():
-            with open(p, "rb") as f:
-                os.fsync(f.fileno())
+            fsync_path(p)
             p.chmod(0o444)  # published files are read-only for everyone but root
         fsync_path(tmp)
     except BaseException:  # an error (not a kill: recover() handles those) leaves nothing behind
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return tmp
+    return tmp, manifest
 
 
 def _refresh_convenience_copy(home: Home, version: str) -> None:
     """`warehouse/khlang.duckdb`: a copy of the current version's file (swapped in whole)."""
     source = home.versions / version / DUCKDB_FILE
-    tmp = home.warehouse / f".{DUCKDB_FILE}.{uuid.uuid4().hex}{TMP_SUFFIX}"
+    tmp = temp_beside(home.duckdb_path)
     shutil.copyfile(source, tmp)
     tmp.chmod(0o444)
     os.replace(tmp, home.duckdb_path)
@@ -227,7 +199,7 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     version = _next_version(home)
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     info = {"version": version, "published_at": published_at, "run_id": run_id}
-    tmp = _build_version(home, version, con, names, info)
+    tmp, manifest = _build_version(home, version, con, names, info)
     final = home.versions / version
     try:
         os.rename(tmp, final)
@@ -239,7 +211,6 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     _commit(home, {"version": version, "published_at": published_at, "run_id": run_id,
                    "manifest_sha256": sha256_file(final / MANIFEST)})
     _refresh_convenience_copy(home, version)
-    manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
     return Published(
         version=version,
         published_at=published_at,
@@ -334,8 +305,8 @@ def recover(home: Home) -> list[str]:
                 removed.append(str(p.relative_to(home.root)))
     current = current_version(home)
     if current:
-        source = home.versions / current / DUCKDB_FILE
-        if not home.duckdb_path.exists() or sha256_file(home.duckdb_path) != sha256_file(source):
+        recorded = json.loads((home.versions / current / MANIFEST).read_text(encoding="utf-8"))["duckdb"]["sha256"]
+        if not home.duckdb_path.exists() or sha256_file(home.duckdb_path) != recorded:
             _refresh_convenience_copy(home, current)
             removed.append(f"{home.duckdb_path.relative_to(home.root)} (refreshed from {current})")
     return removed

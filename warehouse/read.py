@@ -47,7 +47,7 @@ import polars as pl
 import pyarrow as pa
 
 from pipelines.config import Home
-from warehouse.publish import NotPublished, published_duckdb
+from warehouse.publish import NotPublished, personal_columns, published_duckdb
 
 __all__ = ["DoorError", "Door", "Limits", "NotPublished", "connect", "query", "csv_text", "parse_size", "unclosable"]
 
@@ -157,12 +157,6 @@ def _classify(err: Exception, limits: Limits, timed_out: bool) -> DoorError:
     return DoorError("sql", "คำสั่ง SQL ผิดพลาด", "SQL error", detail)
 
 
-def _personal_columns() -> set[str]:
-    from warehouse.contracts import contracts
-
-    return {col.lower() for c in contracts().values() for col in c.personal}
-
-
 class Door:
     """One fenced, read-only connection to one warehouse file. Use as a context manager."""
 
@@ -195,7 +189,7 @@ class Door:
         found = con.execute(
             "SELECT DISTINCT table_name || '.' || column_name FROM duckdb_columns() "
             "WHERE database_name = ? AND lower(column_name) IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
-            [CATALOG, sorted(_personal_columns())],
+            [CATALOG, sorted(c.lower() for c in personal_columns())],
         ).fetchall()
         if found:
             names = ", ".join(r[0] for r in found)

@@ -133,7 +133,7 @@ def test_a_tampered_snapshot_with_a_forged_manifest_is_refused(root, tmp_path):
     path = _copy_over_snapshot(root)
     manifest_path = _writable(path.parent / "manifest.json")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    from warehouse.publish import sha256_file
+    from pipelines.durable import sha256_file
     manifest["tables"][SURVEY]["sha256"] = sha256_file(path)
     manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     with pytest.raises(ExportError, match="ถูกแก้ไขหลังเผยแพร่.*manifest.json.* / .*altered"):

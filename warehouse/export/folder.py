@@ -23,7 +23,7 @@ from typing import TypeVar
 
 from pipelines.config import Home
 from warehouse.export.errors import ExportError
-from warehouse.publish import fsync_path, sha256_file
+from pipelines.durable import fsync_path, sha256_file
 
 MANIFEST = "manifest.json"
 TMP_SUFFIX = ".tmp"  # like every temporary path Khlang writes: `recover` removes hidden `*.tmp` leftovers
