@@ -231,6 +231,15 @@ def published_duckdb(home: Home, version: str | None = None) -> Path:
     return home.versions / version / DUCKDB_FILE
 
 
+def altered(version: str, what: str) -> VersionRefused:
+    """The refusal of a version one of whose files (`what`) no longer has its published sha256."""
+    return VersionRefused(
+        f"คลังข้อมูลรุ่น {version} ถูกแก้ไขหลังเผยแพร่ ({what} ไม่ตรงกับ sha256 ที่บันทึกไว้) — ห้ามใช้ แจ้งกลุ่ม ICT",
+        f"warehouse version {version} was altered after publishing ({what} does not match its recorded "
+        "sha256): refused, tell the ICT group",
+    )
+
+
 def verified_version(home: Home, version: str | None = None) -> dict:
     """The manifest of a published version whose files are exactly as published; refuse anything else.
 
@@ -252,22 +261,15 @@ def verified_version(home: Home, version: str | None = None) -> dict:
     folder = home.versions / version
     manifest_path = folder / MANIFEST
 
-    def altered(what: str) -> VersionRefused:
-        return VersionRefused(
-            f"คลังข้อมูลรุ่น {version} ถูกแก้ไขหลังเผยแพร่ ({what} ไม่ตรงกับ sha256 ที่บันทึกไว้) — ห้ามใช้ แจ้งกลุ่ม ICT",
-            f"warehouse version {version} was altered after publishing ({what} does not match its recorded "
-            "sha256): refused, tell the ICT group",
-        )
-
     if not manifest_path.exists() or sha256_file(manifest_path) != entries[version]["manifest_sha256"]:
-        raise altered(MANIFEST)
+        raise altered(version, MANIFEST)
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     expected = {f"{n}.parquet": t["sha256"] for n, t in manifest["tables"].items()}
     expected[manifest["duckdb"]["file"]] = manifest["duckdb"]["sha256"]
     for name, digest in expected.items():
         path = folder / name
         if not path.exists() or sha256_file(path) != digest:
-            raise altered(name)
+            raise altered(version, name)
     return manifest
 
 

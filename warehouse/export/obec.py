@@ -24,12 +24,8 @@ from warehouse.export.cells import (
 from warehouse.export.errors import ExportError
 from warehouse.export.files import write_csv, write_xlsx
 from warehouse.export.folder import MANIFEST, check_target, write_folder
-from warehouse.publish import (
-    NotPublished,
-    VersionRefused,
-    sha256_file,
-    verified_version,
-)
+from pipelines.durable import sha256_file
+from warehouse.publish import NotPublished, VersionRefused, altered, verified_version
 
 
 def _survey(survey: str) -> Contract:
@@ -61,12 +57,8 @@ class _Version:
                               f"warehouse version {self.name} has no table {name!r}")
         data = (self.folder / f"{name}.parquet").read_bytes()
         if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            raise ExportError(
-                f"คลังข้อมูลรุ่น {self.name} ถูกแก้ไขหลังเผยแพร่ ({name}.parquet ไม่ตรงกับ sha256 ที่บันทึกไว้) "
-                "— ห้ามใช้ แจ้งกลุ่ม ICT",
-                f"warehouse version {self.name} was altered after publishing ({name}.parquet does not match "
-                "its recorded sha256): refused, tell the ICT group",
-            )
+            refused = altered(self.name, f"{name}.parquet")
+            raise ExportError(refused.th, refused.en)
         self.read_tables[name] = entry["sha256"]
         return pl.read_parquet(io.BytesIO(data))
 
