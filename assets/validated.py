@@ -14,6 +14,7 @@ import polars as pl
 
 from assets.metadata import md_table
 from assets.partitions import fiscal_year_of, fiscal_years, today
+from pipelines.calendar import fiscal_year_expr
 from assets.raw import raw_key
 from assets.resources import KhlangHome
 from pipelines.attention import judge
@@ -37,7 +38,8 @@ def _rule(contract: Contract, rule_id: str):
 
 
 def with_period(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """`_period`: the row's fiscal year; if unreadable, its file's most common year, else this year.
+    """`_period`: the row's fiscal year (the period column's value, or the fiscal year of its date); if
+    unreadable, its file's most common year, else this year.
 
     Every row needs a partition so that it is accounted for; a row whose year cannot be read is
     quarantined (FMT-01/REQ-01) in the partition of the rest of its file.
@@ -45,6 +47,8 @@ def with_period(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     if not contract.period:
         return typed.with_columns(_period=pl.lit(None, pl.Int32))
     year = pl.col(contract.period)
+    if typed.schema[contract.period].is_temporal():
+        year = fiscal_year_expr(year)
     file_year = year.drop_nulls().mode().sort().last().over("_source_file")
     return typed.with_columns(_period=pl.coalesce(year, file_year, pl.lit(fiscal_year_of(today()))).cast(pl.Int32))
 

@@ -25,6 +25,7 @@ DTYPES = {
     "decimal": pl.Float64,
     "be_year": pl.Int32,
     "date": pl.Date,
+    "datetime": pl.Datetime("us"),
     "bool": pl.Boolean,
 }
 
@@ -57,7 +58,9 @@ def parse_column(col: Column) -> cells.Parsed:
         case "be_year":
             return cells.be_year(raw)
         case "date":
-            return cells.date(raw)
+            return cells.date(raw, col.plausible, col.warn_ce)
+        case "datetime":
+            return cells.datetime_(raw, col.warn_ce)
         case "bool":
             return cells.boolean(raw)
     raise ValueError(f"column {col.name}: unknown contract type {col.type!r}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
-from datetime import date
+from datetime import date, datetime, time as clock
 from pathlib import Path
 
 import polars as pl
@@ -52,7 +52,10 @@ def check_rows(
     frame = typed.with_row_index("_row_id").with_columns(pl.col("_row_id").cast(pl.Int64))
     enriched = enrich(frame, contract, register, allocations)
     seconds = {"enrich": time.perf_counter() - t}
-    params = {"today": today or date.today()}
+    day = today or date.today()
+    # The contract's fixed values, the day the rules are checked against, and its last instant
+    # ("not in the future" for a timestamp means not after that day).
+    params = {**contract.parameters, "today": day, "now": datetime.combine(day, clock.max)}
     t = time.perf_counter()
     if engine == "gx":  # GX takes seconds to import: only when validating with it
         from expectations.runner import validate

@@ -158,7 +158,7 @@ def _to_date(y_ce: pl.Expr, m: pl.Expr, d: pl.Expr) -> pl.Expr:
 DATE_PARTS = pl.Struct({"value": pl.Date, "warned": pl.Boolean})
 
 
-def date(raw: pl.Expr) -> Parsed:
+def date(raw: pl.Expr, plausible: bool = True, warn_ce: bool = True) -> Parsed:
     """Excel serials and date cells, dd/mm/yyyy (day first), yyyy-mm-dd, `15 ม.ค. 2569`, `15 มกราคม 69`.
 
     Years may be BE (the norm), 2-digit BE, or CE: a CE year in text is converted and warned (FMT-02);
@@ -166,12 +166,65 @@ def date(raw: pl.Expr) -> Parsed:
     A date cell (or a serial number) whose year is BE_CELL_MIN or later holds a BE year typed into a
     date-formatted cell (`29/8/2569` stored as the year 2569): it is read as that BE date, not warned.
     """
-    parts = raw.map_batches(_date_parts, return_dtype=DATE_PARTS)
+    parts = raw.map_batches(lambda s: _date_parts(s, plausible), return_dtype=DATE_PARTS)
     value = parts.struct.field("value")
-    return Parsed(value, unreadable(text(raw), value), parts.struct.field("warned"), warns=True)
+    warned = parts.struct.field("warned") if warn_ce else pl.lit(False)
+    return Parsed(value, unreadable(text(raw), value), warned, warns=warn_ce)
 
 
-def _date_parts(written: pl.Series) -> pl.Series:
+DATETIME_PARTS = pl.Struct({"value": pl.Datetime("us"), "warned": pl.Boolean})
+_TIME = r"(?<H>\d{1,2})[:.](?<M>\d{2})(?:[:.](?<S>\d{2})(?:\.(?<f>\d{1,6})\d*)?)?\s*(?<tz>Z|[+-]\d{2}:?\d{2})?"
+LOCAL_TZ = "Asia/Bangkok"
+
+
+def datetime_(raw: pl.Expr, warn_ce: bool = False) -> Parsed:
+    """A date and time as platforms export them: `2026-01-15 08:30:12`, `2026-01-15T08:30:12+07:00`,
+    `15/01/2569 08:30`, Excel serials with a fraction, or a date alone (midnight). The date part is read
+    as `date` is (BE or CE, warned), without the plausible-year limit: a rule judges the range. A time
+    with an offset is converted to Thai time; the value is Thai local time without a zone. Machine
+    exports write CE (ISO 8601) by design, so a CE year is warned (FMT-02) only with `warn_ce`."""
+    parts = raw.map_batches(_datetime_parts, return_dtype=DATETIME_PARTS)
+    value = parts.struct.field("value")
+    return Parsed(value, unreadable(text(raw), value), parts.struct.field("warned") if warn_ce else pl.lit(False), warns=warn_ce)
+
+
+def _datetime_parts(written: pl.Series) -> pl.Series:
+    f = pl.DataFrame({"s": written.cast(pl.String)}).select(s=digits(pl.col("s")))
+    f = f.with_columns(
+        iso=pl.col("s").str.extract_groups(r"^(?<d>\d{4}-\d{1,2}-\d{1,2})[T ]" + _TIME + "$"),
+        other=pl.col("s").str.extract_groups(r"^(?<d>.+?)\s+" + _TIME + "$"),
+        serial=pl.col("s").str.extract(r"^(\d{5,7}\.\d+)$", 1).cast(pl.Float64, strict=False),
+    )
+    t = pl.when(pl.col("iso").struct["d"].is_not_null()).then(pl.col("iso")).otherwise(pl.col("other"))
+    f = f.with_columns(
+        day_text=pl.when(pl.col("iso").struct["d"].is_not_null()).then(pl.col("iso").struct["d"])
+        .when(pl.col("other").struct["d"].is_not_null()).then(pl.col("other").struct["d"])
+        .when(pl.col("serial").is_not_null()).then(pl.col("serial").floor().cast(pl.Int64).cast(pl.String))
+        .otherwise(pl.col("s")),
+        h=t.struct["H"].cast(pl.Int64, strict=False), mi=t.struct["M"].cast(pl.Int64, strict=False),
+        sec=t.struct["S"].cast(pl.Int64, strict=False).fill_null(0),
+        us=t.struct["f"].str.pad_end(6, "0").cast(pl.Int64, strict=False).fill_null(0),
+        tz=t.struct["tz"],
+        frac=(pl.col("serial") - pl.col("serial").floor()),
+    )
+    day = _date_parts(f.get_column("day_text"), plausible=False).struct.unnest()
+    f = f.with_columns(day_value=day.get_column("value"), warned=day.get_column("warned"))
+    valid_time = (pl.col("h").is_null() | (pl.col("h").is_between(0, 23) & pl.col("mi").is_between(0, 59) & pl.col("sec").is_between(0, 59)))
+    clock = pl.when(pl.col("h").is_not_null()).then(
+        pl.duration(hours=pl.col("h"), minutes=pl.col("mi"), seconds=pl.col("sec"), microseconds=pl.col("us"))
+    ).when(pl.col("frac").is_not_null()).then(pl.duration(microseconds=(pl.col("frac") * 86_400_000_000).round().cast(pl.Int64))
+    ).otherwise(pl.duration(seconds=0))
+    local = pl.col("day_value").cast(pl.Datetime("us")) + clock
+    offset = pl.col("tz").str.replace(":", "")
+    offset_min = pl.when(pl.col("tz") == "Z").then(0).otherwise(
+        offset.str.slice(0, 1).replace_strict({"+": 1, "-": -1}, default=None, return_dtype=pl.Int64)
+        * (offset.str.slice(1, 2).cast(pl.Int64, strict=False) * 60 + offset.str.slice(3, 2).cast(pl.Int64, strict=False)))
+    thai = pl.when(pl.col("tz").is_null()).then(local).otherwise(local - pl.duration(minutes=offset_min) + pl.duration(hours=7))
+    f = f.with_columns(value=pl.when(valid_time).then(thai))
+    return f.select(pl.struct(value="value", warned=pl.col("warned") & pl.col("value").is_not_null()).alias(written.name)).to_series()
+
+
+def _date_parts(written: pl.Series, plausible: bool = True) -> pl.Series:
     """`date` over a column, in stages over materialized columns (each regex and each candidate date
     evaluated once, where one expression would repeat them for every use): struct of value, warned."""
     f = pl.DataFrame({"s": written.cast(pl.String)}).select(s=digits(pl.col("s")))
@@ -211,8 +264,9 @@ def _date_parts(written: pl.Series) -> pl.Series:
         .then(_to_date(stored_ce, pl.col("stored_m"), pl.col("stored_d")))
         .otherwise(_to_date(pl.col("y_be") - BE_OFFSET, pl.col("m"), pl.col("d")))
     )
-    plausible = (pl.col("value").dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
-    f = f.with_columns(value=pl.when(plausible).then(pl.col("value")))
+    if plausible:
+        in_range = (pl.col("value").dt.year() + BE_OFFSET).is_between(*PLAUSIBLE_BE_YEARS)
+        f = f.with_columns(value=pl.when(in_range).then(pl.col("value")))
     warned = pl.col("stored").not_() & pl.col("ce") & pl.col("value").is_not_null()
     return f.select(pl.struct(value="value", warned=warned).alias(written.name)).to_series()
 

@@ -40,6 +40,8 @@ class Column:
     width: int | None = None
     list: str | None = None
     max_length: int | None = None  # longest value accepted (FMT-04); default by type from _common.yaml
+    plausible: bool = True  # dates: outside 2560-2575 BE is unreadable (FMT-01); False: a rule judges the range
+    warn_ce: bool | None = None  # dates: a CE year is converted and warned (FMT-02); machine exports write CE
     # For group columns (merged two-row header) the group (item) and sub-column it came from.
     group: ListItem | None = None
     sub: ListItem | None = None
@@ -112,6 +114,21 @@ class Coverage:
     population: str
 
 
+@dataclass(frozen=True)
+class Partition:
+    """Storage partitions of an incremental table: `by` (month) of a date or datetime `column`."""
+
+    column: str
+    by: str = "month"
+
+    def __post_init__(self) -> None:
+        if self.by != "month":
+            raise ValueError(f"partition by {self.by!r}: only 'month' is supported")
+
+
+LOADS, SUPERSEDES, PUBLISHES = ("whole", "incremental"), ("key", "file"), ("rows", "aggregates")
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: contracts() is cached, one object per table
 class Contract:
     table: str
@@ -130,6 +147,14 @@ class Contract:
     checks: tuple[Check, ...] = ()
     coverage: tuple[Coverage, ...] = ()
     attention: dict = field(default_factory=dict)  # per-severity defaults for this table's rules
+    # "whole": every night validates the table's rows together (survey sheets: small, cross-file rules).
+    # "incremental": each landing file is parsed and validated once, by its sha256 (platform exports).
+    load: str = "whole"
+    partition: Partition | None = None  # how incremental storage is split (by month of a date column)
+    supersede: str = "key"  # "key": later row per `key` wins; "file": a file's new content replaces its old
+    publish: str = "rows"  # "aggregates": rows stay in the lake; versions hold marts, quarantine, accounting
+    pseudonymise: tuple[str, ...] = ()  # PII-01: replaced by a keyed hash before leaving landing/
+    parameters: dict = field(default_factory=dict)  # fixed values the rules name as {$PARAMETER: name}
 
     def attention_for(self, rule_id: str) -> Attention:
         """When `rule_id` (a parse-level rule or one of this table's) needs a person on this table."""
@@ -251,6 +276,8 @@ def _columns(raw: list[dict]) -> list[Column]:
                     width=c.get("width"),
                     list=c.get("list"),
                     max_length=c.get("max_length", default_max_length(c["type"])),
+                    plausible=bool(c.get("plausible", True)),
+                    warn_ce=bool(c.get("warn_ce", c["type"] != "datetime")),
                 )
             )
     return out
@@ -304,8 +331,18 @@ def _derive(raw: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _choice(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
+    value = raw.get(name, allowed[0])
+    if value not in allowed:
+        raise ValueError(f"{raw['table']}: {name} must be one of {allowed}, not {value!r}")
+    return value
+
+
 def _load(path: Path) -> Contract:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    load = _choice(raw, "load", LOADS)
+    if load == "incremental" and not raw.get("partition"):
+        raise ValueError(f"{raw['table']}: an incremental table needs `partition:`")
     return Contract(
         table=raw["table"],
         th=raw["th"],
@@ -323,6 +360,12 @@ def _load(path: Path) -> Contract:
         checks=tuple(_checks(raw.get("rules", []), raw.get("attention"))),
         attention=raw.get("attention") or {},
         coverage=tuple(Coverage(**c) for c in raw.get("coverage", [])),
+        load=load,
+        partition=Partition(**raw["partition"]) if raw.get("partition") else None,
+        supersede=_choice(raw, "supersede", SUPERSEDES),
+        publish=_choice(raw, "publish", PUBLISHES),
+        pseudonymise=tuple(raw.get("pseudonymise", ())),
+        parameters=dict(raw.get("parameters", {})),
     )
 
 
