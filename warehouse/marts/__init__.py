@@ -3,10 +3,16 @@
 Each file is defined as a view in the order of `MARTS` (later marts may read earlier ones) and a mart
 asset materializes its own view to Parquet. `coverage`, `coverage_by_district` and `missing_submissions`
 are generated from the contracts' `coverage:` entries in `warehouse.views`.
+
+`define(con, names)` defines a chosen subset with the marts they read (found by name in their SQL),
+so a mart can be defined on a connection that holds only the tables it needs (tests of the platform
+marts use three hand-made tables and no DLTV ones).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
@@ -21,6 +27,19 @@ MARTS = (
     "quality_by_school",
     "quality_by_rule",
     "quality_by_file",
+    # Digital platforms (contract 3.4). Event rows (platform_events) are never published: only these
+    # aggregates, which hold counts and no user_id. platform_events_daily first: later ones read it.
+    "platform_events_daily",
+    "platform_use_daily",
+    "platform_use_weekly",
+    "platform_use_monthly",
+    "platform_use_by_district",
+    "platform_monthly_users",
+    "platform_top_content",
+    "platform_active_schools_weekly",
+    "platform_inactive_schools",
+    "platform_hourly",
+    "platform_reconciliation",
 )
 GENERATED = ("coverage", "coverage_by_district", "missing_submissions")
 
@@ -29,9 +48,37 @@ def sql(name: str) -> str:
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def define(con: duckdb.DuckDBPyConnection) -> None:
-    for name in MARTS:
+def _code(text: str) -> str:
+    """The SQL without its comments (a mart named in a comment is not read)."""
+    return "\n".join(line.split("--", 1)[0] for line in text.splitlines())
+
+
+def reads(name: str) -> list[str]:
+    """The marts that mart `name` reads directly (named in its SQL), in `MARTS` order."""
+    code = _code(sql(name))
+    return [m for m in MARTS if m != name and re.search(rf"\b{m}\b", code)]
+
+
+def with_prerequisites(names: Iterable[str]) -> list[str]:
+    """`names` and every mart they read, directly or not, in `MARTS` order (the order they are defined)."""
+    wanted, todo = set(), list(names)
+    while todo:
+        name = todo.pop()
+        if name not in MARTS:
+            raise KeyError(f"no mart {name!r} (marts: {', '.join(MARTS)})")
+        if name not in wanted:
+            wanted.add(name)
+            todo.extend(reads(name))
+    return [m for m in MARTS if m in wanted]
+
+
+def define(con: duckdb.DuckDBPyConnection, names: Iterable[str] | None = None) -> list[str]:
+    """Define marts as views on `con`: all of them, or `names` and the marts they read. Returns the
+    names defined, in order."""
+    chosen = list(MARTS) if names is None else with_prerequisites(names)
+    for name in chosen:
         con.execute(f"CREATE OR REPLACE VIEW {name} AS {sql(name)}")
+    return chosen
 
 
 def build(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
