@@ -14,7 +14,7 @@ import pytest
 
 pytest.importorskip("duckdb_engine")
 
-from expectations import gx_env
+from expectations import gx_env  # noqa: F401  (before great_expectations: no analytics)
 import duckdb
 import great_expectations as gx
 import great_expectations.expectations as gxe
