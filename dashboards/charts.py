@@ -199,3 +199,181 @@ def allocation_vs_need(by_item: pl.DataFrame) -> alt.TopLevelMixin:
         .properties(height=56 * max(by_item.height, 1) + LEGEND_BELOW)
     )
     return themed(chart)
+
+
+# ---------------------------------------------------------------- digital platforms (contract 3.4)
+def _platform_scale(keys: list[str]) -> alt.Scale:
+    """One colour per platform in contract order (any-platform ALL in dark grey), by Thai name."""
+    order = list(L.platforms())
+    colours = {k: L.PLATFORM_COLOURS[i % len(L.PLATFORM_COLOURS)] for i, k in enumerate(order)}
+    colours[L.ALL_PLATFORMS] = L.ALL_COLOUR
+    ordered = [k for k in [*order, L.ALL_PLATFORMS] if k in keys] + [k for k in keys if k not in colours]
+    return alt.Scale(domain=[L.platform_name(k) for k in ordered],
+                     range=[colours.get(k, "#7f8c8d") for k in ordered])
+
+
+def _with_platform_th(df: pl.DataFrame) -> pl.DataFrame:
+    return df.with_columns(pl.col("platform").map_elements(L.platform_name, return_dtype=pl.String).alias("platform_th"))
+
+
+def _platform_colour(df: pl.DataFrame, columns: int = 2) -> alt.Color:
+    scale = _platform_scale(df["platform"].unique().to_list())
+    return alt.Color("platform_th:N", title=L.PLATFORM, scale=scale, sort=scale.domain,
+                     legend=alt.Legend(orient="bottom", columns=columns))
+
+
+def use_by_day(df: pl.DataFrame, measure: str) -> alt.TopLevelMixin:
+    """One line per platform: `measure` (a platform_use_daily count) per day. The x axis is dd/mm (Vega
+    cannot write BE years); the tooltip has the Thai date."""
+    shown = _with_platform_th(df).with_columns(
+        pl.col("date").map_elements(L.thai_date, return_dtype=pl.String).alias("date_th"))
+    title = L.MEASURES[measure]
+    chart = (
+        alt.Chart(shown.select("date", "date_th", "platform_th", measure))
+        .mark_line(point=shown["date"].n_unique() <= 45, strokeWidth=2)
+        .encode(
+            x=alt.X("date:T", title=L.C_DATE, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            y=alt.Y(f"{measure}:Q", title=title, axis=alt.Axis(format=NUM)),
+            color=_platform_colour(shown),
+            tooltip=[alt.Tooltip("date_th:N", title=L.C_DATE), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip(f"{measure}:Q", title=title, format=NUM)],
+        )
+        .properties(height=300 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def use_by_month(df: pl.DataFrame, measure: str) -> alt.TopLevelMixin:
+    """Bars per month (Thai month names), stacked by platform: `measure` summed over user types."""
+    months = df.select("month").unique().sort("month")["month"].to_list()
+    shown = _with_platform_th(df).with_columns(
+        pl.col("month").map_elements(L.thai_month, return_dtype=pl.String).alias("month_th"))
+    title = L.MEASURES[measure]
+    chart = (
+        alt.Chart(shown.select("month_th", "platform_th", measure))
+        .mark_bar()
+        .encode(
+            x=alt.X("month_th:N", title=L.MONTH, sort=[L.thai_month(m) for m in months],
+                    axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            y=alt.Y(f"sum({measure}):Q", title=title, axis=alt.Axis(format=NUM)),
+            color=_platform_colour(shown),
+            order=alt.Order("platform_th:N"),
+            tooltip=[alt.Tooltip("month_th:N", title=L.MONTH), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip(f"sum({measure}):Q", title=title, format=NUM)],
+        )
+        .properties(height=300 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def weekday_hour(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Heatmap: ISO weekday (rows, Monday first, Thai names) x hour of day (0-23): events; every cell is
+    drawn, also those without events."""
+    grid = pl.DataFrame({"weekday": [d for d in range(1, 8) for _ in range(24)],
+                         "hour": [h for _ in range(7) for h in range(24)]}, schema={"weekday": pl.Int32, "hour": pl.Int32})
+    shown = grid.join(df.with_columns(pl.col("weekday", "hour").cast(pl.Int32)), on=["weekday", "hour"], how="left")
+    shown = shown.with_columns(
+        pl.col("events").fill_null(0),
+        pl.col("weekday").map_elements(lambda d: L.WEEKDAYS[d - 1], return_dtype=pl.String).alias("weekday_th"),
+    )
+    chart = (
+        alt.Chart(shown.select("weekday_th", "hour", "events"))
+        .mark_rect()
+        .encode(
+            x=alt.X("hour:O", title=f"{L.C_HOUR} ({L.TIME_SUFFIX})", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("weekday_th:N", title=None, sort=list(L.WEEKDAYS)),
+            color=alt.Color("events:Q", title=L.C_EVENTS, scale=alt.Scale(scheme="blues"),
+                            legend=alt.Legend(orient="bottom", format=NUM, gradientLength=320)),
+            tooltip=[alt.Tooltip("weekday_th:N", title=L.C_WEEKDAY), alt.Tooltip("hour:O", title=L.C_HOUR),
+                     alt.Tooltip("events:Q", title=L.C_EVENTS, format=NUM)],
+        )
+        .properties(height=7 * 34 + 90)
+    )
+    return themed(chart)
+
+
+def monthly_users(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Distinct users per month: a line per platform and the all-platform line (a person counted once)."""
+    months = df.select("month").unique().sort("month")["month"].to_list()
+    shown = _with_platform_th(df).with_columns(
+        pl.col("month").map_elements(L.thai_month, return_dtype=pl.String).alias("month_th"))
+    chart = (
+        alt.Chart(shown.select("month_th", "platform_th", "active_users"))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("month_th:N", title=L.MONTH, sort=[L.thai_month(m) for m in months], axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("active_users:Q", title=L.C_ACTIVE_USERS, axis=alt.Axis(format=NUM)),
+            color=_platform_colour(shown),
+            tooltip=[alt.Tooltip("month_th:N", title=L.MONTH), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip("active_users:Q", title=L.C_ACTIVE_USERS, format=NUM)],
+        )
+        .properties(height=280 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def top_content(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Horizontal bars: views of the most viewed contents, coloured by platform, most viewed on top."""
+    shown = _with_platform_th(df)
+    # the same content id on two platforms is two contents: one bar each, the platform named
+    twice = shown["content_id"].is_duplicated()
+    shown = shown.with_columns(pl.when(twice).then(pl.format("{} · {}", "content_id", "platform"))
+                               .otherwise(pl.col("content_id")).alias("label"))
+    chart = (
+        alt.Chart(shown.select("label", "content_id", "platform_th", "views", "downloads", "users"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", title=None, sort=shown["label"].to_list(), axis=alt.Axis(labelLimit=280)),
+            x=alt.X("views:Q", title=L.C_VIEWS, axis=alt.Axis(format=NUM)),
+            color=_platform_colour(shown),
+            tooltip=[alt.Tooltip("content_id:N", title=L.C_CONTENT), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip("views:Q", title=L.C_VIEWS, format=NUM),
+                     alt.Tooltip("downloads:Q", title=L.C_DOWNLOADS, format=NUM),
+                     alt.Tooltip("users:Q", title=L.C_USERS, format=NUM)],
+        )
+        .properties(height=24 * max(df.height, 1) + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def schools_weekly(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Share (%) of register schools active each week: a line per platform and for any platform."""
+    shown = _with_platform_th(df).with_columns(
+        pl.col("week_start").map_elements(L.thai_date, return_dtype=pl.String).alias("week_th"))
+    chart = (
+        alt.Chart(shown.select("week_start", "week_th", "platform_th", "share_pct", "active_schools", "register_schools"))
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("week_start:T", title=L.C_WEEK, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            y=alt.Y("share_pct:Q", title=L.C_SHARE, scale=alt.Scale(domain=[0, 100])),
+            color=_platform_colour(shown),
+            tooltip=[alt.Tooltip("week_th:N", title=L.C_WEEK), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip("active_schools:Q", title=L.C_ACTIVE_SCHOOLS, format=NUM),
+                     alt.Tooltip("register_schools:Q", title=L.C_REGISTER_SCHOOLS, format=NUM),
+                     alt.Tooltip("share_pct:Q", title=L.C_SHARE, format=".1f")],
+        )
+        .properties(height=280 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def reconciliation(df: pl.DataFrame, diff: str, title: str) -> alt.TopLevelMixin:
+    """Daily file minus events per platform and day (`diff`: diff_active_users or diff_sessions): a dot
+    per platform and day on a zero line (zero is a match). Days where one side is missing have no dot."""
+    shown = _with_platform_th(df.filter(pl.col(diff).is_not_null())).with_columns(
+        pl.col("date").map_elements(L.thai_date, return_dtype=pl.String).alias("date_th"),
+        pl.col("status").replace_strict(L.RECONCILIATION_STATUSES, default=pl.col("status")).alias("status_th"))
+    dots = (
+        alt.Chart(shown.select("date", "date_th", "platform_th", "status_th", diff))
+        .mark_circle(size=36, opacity=0.8)
+        .encode(
+            x=alt.X("date:T", title=L.C_DATE, axis=alt.Axis(format="%d/%m", labelAngle=0)),
+            y=alt.Y(f"{diff}:Q", title=title, axis=alt.Axis(format=NUM, tickMinStep=1)),
+            color=_platform_colour(shown, columns=1),
+            tooltip=[alt.Tooltip("date_th:N", title=L.C_DATE), alt.Tooltip("platform_th:N", title=L.PLATFORM),
+                     alt.Tooltip(f"{diff}:Q", title=title, format=NUM),
+                     alt.Tooltip("status_th:N", title=L.C_STATUS)],
+        )
+    )
+    zero = alt.Chart(pl.DataFrame({"y": [0]})).mark_rule(color="#7f8c8d").encode(y="y:Q")
+    return themed((zero + dots).properties(height=240 + LEGEND_BELOW))

@@ -15,6 +15,9 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
@@ -69,9 +72,12 @@ def scalar(sql: str, *params):
 
 
 # ---------------------------------------------------------------- warehouse and periods
+INFO_SQL = "SELECT version, published_at FROM warehouse_info LIMIT 1"
+
+
 def info() -> dict:
     """version and published_at (a tz-aware datetime) of the published warehouse."""
-    return q("SELECT version, published_at FROM warehouse_info LIMIT 1").row(0, named=True)
+    return q(INFO_SQL).row(0, named=True)
 
 
 def fiscal_years() -> list[int]:
@@ -206,6 +212,182 @@ def dltv_schools(year: int) -> pl.DataFrame:
         "FROM dltv_equipment e LEFT JOIN schools s USING (school_code) "
         "WHERE e.fiscal_year = ? ORDER BY s.district, e.school_code",
         year,
+    )
+
+
+# ---------------------------------------------------------------- digital platforms (contract 3.4)
+# Every query of the platform page is built here, from its filters, by one function of PLATFORM_QUERIES
+# (name -> filters -> (sql, params)): the page runs them through `q`, and benchmarks/platform_queries.py
+# runs the very same (sql, params) through the door to time them. They read the platform marts only
+# (a few thousand to a few million rows at 10M events), never events: the event rows are not published.
+Query = tuple[str, tuple]
+
+
+@dataclass(frozen=True)
+class PlatformFilter:
+    """The platform page's filters: a date range (both days included), platform keys and user types
+    (never empty: "all" is every key), and the month whose top content is shown."""
+
+    start: date
+    end: date
+    platforms: tuple[str, ...]
+    user_types: tuple[str, ...]
+    month: date | None = None
+
+    def with_all(self) -> list[str]:
+        """The chosen platforms and the marts' any-platform line (ALL)."""
+        return [*self.platforms, "ALL"]
+
+
+def default_platform_filter(first: date, last: date, platforms: list[str], user_types: list[str],
+                            days: int = 90) -> PlatformFilter:
+    """What the page shows first: the last `days` days with data, every platform and user type."""
+    return PlatformFilter(max(first, last - timedelta(days=days - 1)), last, tuple(platforms), tuple(user_types),
+                          month=last.replace(day=1))
+
+
+def _info_query(f: PlatformFilter | None = None) -> Query:
+    return INFO_SQL, ()
+
+
+def _bounds_query(f: PlatformFilter | None = None) -> Query:
+    # platform_reconciliation has one row per platform and day of either source: small, and every day
+    return ("SELECT min(date) AS first, max(date) AS last, list_sort(list_distinct(list(platform))) AS platforms "
+            "FROM platform_reconciliation"), ()
+
+
+def _use_by_day_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT date, platform, sum(active_users)::BIGINT AS active_users, sum(sessions)::BIGINT AS sessions, "
+        "sum(media_views)::BIGINT AS media_views, sum(downloads)::BIGINT AS downloads "
+        "FROM platform_use_daily WHERE date BETWEEN ? AND ? AND list_contains(?::VARCHAR[], platform) "
+        "AND list_contains(?::VARCHAR[], user_type) GROUP BY date, platform ORDER BY date, platform",
+        (f.start, f.end, list(f.platforms), list(f.user_types)),
+    )
+
+
+def _use_by_month_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT month, platform, user_type, sum(active_users)::BIGINT AS active_users, "
+        "sum(sessions)::BIGINT AS sessions, sum(media_views)::BIGINT AS media_views, "
+        "sum(downloads)::BIGINT AS downloads FROM platform_use_monthly "
+        "WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? AND list_contains(?::VARCHAR[], platform) "
+        "AND list_contains(?::VARCHAR[], user_type) GROUP BY month, platform, user_type ORDER BY month, platform, user_type",
+        (f.start, f.end, list(f.platforms), list(f.user_types)),
+    )
+
+
+def _heatmap_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT weekday, hour, sum(events)::BIGINT AS events, count(DISTINCT date) AS days "
+        "FROM platform_hourly WHERE date BETWEEN ? AND ? AND list_contains(?::VARCHAR[], platform) "
+        "GROUP BY weekday, hour ORDER BY weekday, hour",
+        (f.start, f.end, list(f.platforms)),
+    )
+
+
+def _monthly_users_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT month, platform, active_users, events, schools FROM platform_monthly_users "
+        "WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? AND list_contains(?::VARCHAR[], platform) "
+        "ORDER BY month, platform = 'ALL', platform",
+        (f.start, f.end, f.with_all()),
+    )
+
+
+def _top_content_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT platform, content_id, views, downloads, quiz_submits, users, total_duration_s "
+        "FROM platform_top_content WHERE month = ? AND list_contains(?::VARCHAR[], platform) "
+        "ORDER BY views DESC, downloads DESC, users DESC, platform, content_id LIMIT 20",
+        (f.month or f.end.replace(day=1), list(f.platforms)),
+    )
+
+
+def _schools_weekly_query(f: PlatformFilter) -> Query:
+    return (
+        "SELECT week_start, week_end, platform, active_schools, register_schools, share_pct, complete "
+        "FROM platform_active_schools_weekly WHERE week_start BETWEEN date_trunc('week', ?::DATE) AND ? "
+        "AND list_contains(?::VARCHAR[], platform) ORDER BY week_start, platform = 'ALL', platform",
+        (f.start, f.end, f.with_all()),
+    )
+
+
+def _inactive_schools_query(f: PlatformFilter | None = None) -> Query:
+    return (
+        "SELECT as_of_date, window_start, school_code, school_name, district, subdistrict, size_class, "
+        "students_total, is_dltv_school, last_active_date, days_inactive FROM platform_inactive_schools "
+        "ORDER BY district, last_active_date NULLS FIRST, school_code"
+    ), ()
+
+
+PLATFORM_QUERIES: dict[str, Callable[[PlatformFilter], Query]] = {
+    "warehouse_info": _info_query,
+    "bounds": _bounds_query,
+    "use_by_day": _use_by_day_query,
+    "use_by_month": _use_by_month_query,
+    "heatmap": _heatmap_query,
+    "monthly_users": _monthly_users_query,
+    "top_content": _top_content_query,
+    "schools_weekly": _schools_weekly_query,
+    "inactive_schools": _inactive_schools_query,
+}
+
+
+def run(query: Query) -> pl.DataFrame:
+    """Run one (sql, params) of PLATFORM_QUERIES through `q` (the door, cached by version)."""
+    sql, params = query
+    return q(sql, *params)
+
+
+def platform_bounds() -> dict:
+    """first and last day with platform data (NULL before any) and the platforms seen."""
+    return run(_bounds_query()).row(0, named=True)
+
+
+def platform_use_by_day(f: PlatformFilter) -> pl.DataFrame:
+    """Use per day and platform (daily file where it exists, else events), summed over schools and the
+    chosen user types: active_users are user-days."""
+    return run(_use_by_day_query(f))
+
+
+def platform_use_by_month(f: PlatformFilter) -> pl.DataFrame:
+    """Use per month, platform and user type, whole months overlapping the range."""
+    return run(_use_by_month_query(f))
+
+
+def platform_heatmap(f: PlatformFilter) -> pl.DataFrame:
+    """Events per ISO weekday (1 = Monday) and hour over the range and platforms, and on how many days."""
+    return run(_heatmap_query(f))
+
+
+def platform_monthly_users(f: PlatformFilter) -> pl.DataFrame:
+    """Distinct users per month of the range, per chosen platform and for all platforms (ALL)."""
+    return run(_monthly_users_query(f))
+
+
+def platform_top_content(f: PlatformFilter) -> pl.DataFrame:
+    """The 20 most viewed contents of `f.month` over the chosen platforms."""
+    return run(_top_content_query(f))
+
+
+def platform_schools_weekly(f: PlatformFilter) -> pl.DataFrame:
+    """Register schools active per week of the range, per chosen platform and for any platform (ALL)."""
+    return run(_schools_weekly_query(f))
+
+
+def platform_inactive_schools() -> pl.DataFrame:
+    """Register schools without any platform use in the 30 days up to the latest date with data."""
+    return run(_inactive_schools_query())
+
+
+def platform_reconciliation(period: int) -> pl.DataFrame:
+    """Daily file against event log per platform and day of one fiscal year (the data quality page)."""
+    return q(
+        "SELECT date, platform, daily_active_users, events_active_users, diff_active_users, daily_sessions, "
+        "events_sessions, diff_sessions, status FROM platform_reconciliation WHERE fiscal_year = ? "
+        "ORDER BY date, platform",
+        period,
     )
 
 

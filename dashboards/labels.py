@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from pipelines.parsing.cells import BE_OFFSET
 from warehouse.contracts import all_rules, contracts, lists
 
 APP_TITLE = "Khlang คลังข้อมูล สพท."
@@ -17,6 +18,7 @@ APP_TITLE = "Khlang คลังข้อมูล สพท."
 PAGE_OVERVIEW = ("ภาพรวม", "Overview")
 PAGE_DLTV = ("DLTV ความต้องการอุปกรณ์", "DLTV equipment needs")
 PAGE_QUALITY = ("คุณภาพข้อมูล", "Data quality")
+PAGE_PLATFORM = ("การใช้งานดิจิทัลแพลตฟอร์ม", "Digital platform use")
 
 NOT_PUBLISHED = (
     "ยังไม่มีคลังข้อมูลที่เผยแพร่ — ให้เจ้าหน้าที่ ICT รันคำสั่ง `khlang ingest` "
@@ -178,6 +180,127 @@ BAHT = "บาท"
 UNIT = "หน่วย"
 TIME_SUFFIX = "น."
 MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+
+# ---------------------------------------------------------------- digital platforms (contract 3.4)
+# Values the platform marts write themselves (warehouse/marts/platform_*.sql), not contract list keys.
+USER_TYPE_UNKNOWN = "ไม่ระบุ"  # use counted from events only: the event log has no user type
+PUBLIC_DISTRICT = "ผู้ใช้ทั่วไป"  # the district of public users (no school)
+ALL_PLATFORMS = "ALL"  # platform_monthly_users, platform_active_schools_weekly: any platform
+
+DATE_RANGE = "ช่วงวันที่ (date range)"
+PLATFORM = "แพลตฟอร์ม (platform)"
+USER_TYPE = "ประเภทผู้ใช้ (user type)"
+MEASURE = "ตัวชี้วัด (measure)"
+MONTH = "เดือน (month)"
+ALL_PLATFORMS_TH = "ทุกแพลตฟอร์ม (ไม่นับคนซ้ำ)"
+NO_PLATFORM_DATA = ("ยังไม่มีสถิติการใช้งานดิจิทัลแพลตฟอร์มในคลังข้อมูล — วางแฟ้มสถิติรายวันหรือบันทึกเหตุการณ์ของแพลตฟอร์ม"
+                    "ไว้ใน landing/ แล้วรัน `khlang ingest`  \nNo platform statistics in the warehouse yet.")
+NO_USE_IN_RANGE = "ไม่มีการใช้งานในช่วงที่เลือก (no use in the selected range)"
+RANGE_NOTE = "ข้อมูล {first} – {last} · เลือก {start} – {end} ({days} วัน)"
+
+M_USER_DAYS = "ผู้ใช้งาน (คน-วัน)"
+M_SESSIONS = "จำนวนครั้งที่เข้าใช้"
+M_MEDIA_VIEWS = "การเข้าชมสื่อ"
+M_DOWNLOADS = "ดาวน์โหลด"
+M_MONTH_USERS = "ผู้ใช้งานไม่ซ้ำ เดือน {month}"
+M_SCHOOLS_ACTIVE = "โรงเรียนที่ใช้งาน สัปดาห์ {week}"
+M_INACTIVE = "โรงเรียนที่ไม่ได้ใช้งาน 30 วัน"
+HELP_USER_DAYS = ("ผลรวมผู้ใช้งานรายวัน: คนที่ใช้งาน 5 วันนับ 5 (user-days) — จำนวนคนไม่ซ้ำดูได้ในผู้ใช้งานรายเดือน "
+                  "ซึ่งนับจากบันทึกเหตุการณ์")
+HELP_MONTH_USERS = "จำนวนผู้ใช้ไม่ซ้ำทุกแพลตฟอร์มที่เลือก นับจากบันทึกเหตุการณ์ (distinct users, event log)"
+HELP_SCHOOLS_ACTIVE = "โรงเรียนในทะเบียนที่มีการใช้งานแพลตฟอร์มใดก็ได้ในสัปดาห์ (จันทร์–อาทิตย์) ÷ โรงเรียนในทะเบียน"
+HELP_INACTIVE = "โรงเรียนในทะเบียนที่ไม่มีการใช้งานแพลตฟอร์มใดเลยใน 30 วันถึงวันล่าสุดที่มีข้อมูล"
+H_TREND_DAY = "แนวโน้มการใช้งานรายวัน (use by day)"
+H_TREND_MONTH = "การใช้งานรายเดือน (use by month)"
+H_HEATMAP = "ช่วงเวลาที่ใช้งาน: วันในสัปดาห์ × ชั่วโมง (weekday × hour)"
+H_MONTHLY_USERS = "ผู้ใช้งานไม่ซ้ำรายเดือน (distinct users per month)"
+H_TOP_CONTENT = "สื่อที่มีผู้เข้าชมมากที่สุด (top content)"
+H_SCHOOLS_WEEKLY = "สัดส่วนโรงเรียนที่ใช้งานรายสัปดาห์ (schools active each week)"
+H_INACTIVE = "โรงเรียนที่ไม่ได้ใช้งานใน 30 วัน (inactive schools)"
+H_RECONCILIATION = "สถิติแพลตฟอร์ม: แฟ้มรายวันเทียบบันทึกเหตุการณ์ (daily file against event log)"
+H_RECONCILIATION_OFF = "วันที่ไม่ตรงกันหรือมีข้อมูลฝั่งเดียว (days that differ or have one source only)"
+TAB_RECONCILIATION = "สถิติแพลตฟอร์ม"
+N_DAYS = "วัน"
+NOTE_TREND = ("วันที่แพลตฟอร์มส่งแฟ้มสถิติรายวัน ใช้ตัวเลขของแฟ้มนั้นแยกตามประเภทผู้ใช้; วันที่มีแต่บันทึกเหตุการณ์ "
+              "ใช้ตัวเลขที่นับจากเหตุการณ์ ประเภทผู้ใช้ \"ไม่ระบุ\" (daily file first, events where none)")
+NOTE_MONTH = "ทั้งเดือนของทุกเดือนที่อยู่ในช่วงวันที่ที่เลือก (whole months)"
+NOTE_EVENTS_ONLY = ("นับจากบันทึกเหตุการณ์ซึ่งไม่มีประเภทผู้ใช้: ตัวกรองประเภทผู้ใช้ไม่มีผลกับส่วนนี้ "
+                    "(event log: the user-type filter does not apply)")
+NOTE_TOP_CONTENT = "20 อันดับแรกของแต่ละแพลตฟอร์มในเดือนที่เลือก เรียงตามการเข้าชม"
+NOTE_INACTIVE = ("ณ วันที่ {as_of}: ไม่มีการใช้งานแพลตฟอร์มใดเลยตั้งแต่ {start} (30 วัน) · "
+                 "ไม่ขึ้นกับตัวกรองด้านข้าง (all platforms, not filtered)")
+NOTE_RECONCILIATION = ("ตามสัญญาข้อมูล 3.4 ตัวเลขที่นับจากบันทึกเหตุการณ์ต้องเท่ากับแฟ้มสถิติรายวันของแพลตฟอร์ม: "
+                       "ส่วนต่าง = แฟ้มรายวัน − บันทึกเหตุการณ์ ต่อแพลตฟอร์มและวัน "
+                       "(ผู้ใช้งาน: ผลรวมทุกโรงเรียนและประเภทผู้ใช้ เทียบกับผู้ใช้ไม่ซ้ำของวันนั้น; ครั้งที่เข้าใช้: เทียบกับจำนวน login)")
+ALL_RECONCILED = "แฟ้มรายวันตรงกับบันทึกเหตุการณ์ทุกวัน (every day matches)"
+NO_RECONCILIATION = "ไม่มีสถิติแพลตฟอร์มในรอบนี้ (no platform statistics in this period)"
+NEVER = "ไม่เคยใช้งาน"
+NO_INACTIVE = "ทุกโรงเรียนในทะเบียนมีการใช้งานแพลตฟอร์มใน 30 วันล่าสุด (every school used a platform)"
+
+C_DATE = "วันที่"
+C_WEEK = "สัปดาห์ที่เริ่ม (จันทร์)"
+C_HOUR = "ชั่วโมง"
+C_WEEKDAY = "วัน"
+C_EVENTS = "จำนวนเหตุการณ์"
+C_ACTIVE_USERS = "ผู้ใช้งานไม่ซ้ำ (คน)"
+C_CONTENT = "รหัสสื่อ"
+C_RANK = "อันดับ"
+C_VIEWS = "เข้าชม (ครั้ง)"
+C_DOWNLOADS = "ดาวน์โหลด (ครั้ง)"
+C_QUIZ = "ส่งแบบทดสอบ (ครั้ง)"
+C_USERS = "ผู้ใช้ไม่ซ้ำ (คน)"
+C_HOURS = "เวลาใช้งานรวม (ชั่วโมง)"
+C_ACTIVE_SCHOOLS = "โรงเรียนที่ใช้งาน"
+C_REGISTER_SCHOOLS = "โรงเรียนในทะเบียน"
+C_SHARE = "สัดส่วน (%)"
+C_LAST_ACTIVE = "ใช้งานล่าสุด"
+C_DAYS_INACTIVE = "ไม่ได้ใช้งาน (วัน)"
+C_DIFF_USERS = "ส่วนต่างผู้ใช้งาน"
+C_DIFF_SESSIONS = "ส่วนต่างครั้งที่เข้าใช้"
+H_DIFF_USERS = "ผู้ใช้งาน: แฟ้มรายวัน − บันทึกเหตุการณ์ (active users: daily − events)"
+H_DIFF_SESSIONS = "ครั้งที่เข้าใช้: แฟ้มรายวัน − จำนวน login (sessions: daily − logins)"
+C_DAILY_USERS = "ผู้ใช้งาน: แฟ้มรายวัน"
+C_EVENTS_USERS = "ผู้ใช้งาน: เหตุการณ์"
+C_DAILY_SESSIONS = "ครั้งที่เข้าใช้: แฟ้มรายวัน"
+C_EVENTS_SESSIONS = "ครั้งที่เข้าใช้: เหตุการณ์ (login)"
+MEASURES = {"active_users": M_USER_DAYS, "sessions": M_SESSIONS, "media_views": M_MEDIA_VIEWS,
+            "downloads": M_DOWNLOADS}
+RECONCILIATION_STATUSES = {"match": "ตรงกัน", "differs": "ไม่ตรงกัน", "daily_only": "มีแต่แฟ้มรายวัน",
+                           "events_only": "มีแต่บันทึกเหตุการณ์"}
+RECONCILIATION_COLOURS = {"match": "#2e8b57", "differs": "#c0392b", "daily_only": "#e6a400", "events_only": "#99a8b2"}
+WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤหัสบดี", "ศุกร์", "เสาร์", "อาทิตย์")  # ISO 1..7
+PLATFORM_COLOURS = ["#1f6f8b", "#e6a400", "#2e8b57", "#8e44ad"]
+ALL_COLOUR = "#333333"
+
+
+def platforms() -> dict[str, str]:
+    """Platform key -> Thai name, in contract order (DLTV, DLIT, ELEARNING, MEDIA)."""
+    return {p.key: p.th for p in lists()["platforms"]}
+
+
+def platform_name(key: str) -> str:
+    """Thai name of a platform key; ALL -> every platform, counted once; unknown keys as they are."""
+    return ALL_PLATFORMS_TH if key == ALL_PLATFORMS else platforms().get(key, key)
+
+
+def user_types() -> dict[str, str]:
+    """User type key -> Thai name (contract order), then the marts' "unknown" (event-only days)."""
+    return {**{u.key: u.th for u in lists()["user_types"]}, USER_TYPE_UNKNOWN: f"{USER_TYPE_UNKNOWN} (จากบันทึกเหตุการณ์)"}
+
+
+def event_types() -> dict[str, str]:
+    return {e.key: e.th for e in lists()["event_types"]}
+
+
+def thai_date(d) -> str:
+    """`5 ม.ค. 2569` (BE); "–" for None."""
+    return "–" if d is None else f"{d.day} {MONTHS_ABBR[d.month - 1]} {d.year + BE_OFFSET}"
+
+
+def thai_month(d) -> str:
+    """`ม.ค. 2569` (BE) for any day of the month; "–" for None."""
+    return "–" if d is None else f"{MONTHS_ABBR[d.month - 1]} {d.year + BE_OFFSET}"
+
 
 _PLACEHOLDER = re.compile(r"\{\w+\}")
 

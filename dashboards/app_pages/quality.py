@@ -1,6 +1,7 @@
 """คุณภาพข้อมูล — for the ICT group (data stewards): which OBEC rules fail, which files were read
 and what became of every row, the quarantined rows with their Thai reasons, who has not submitted (sent
-nothing, or sent but rejected), and the Great Expectations Data Docs. Every figure is of the selected
+nothing, or sent but rejected), the digital platforms' daily files against their event logs
+(contract 3.4: they must agree), and the Great Expectations Data Docs. Every figure is of the selected
 period; the register and files of no known year have their own choice ("no period"), so every input
 row and landing entry is accounted for somewhere here.
 
@@ -60,8 +61,8 @@ if dated:
                                           files=fmt.number(undated["file_errors"]),
                                           skipped=fmt.number(undated["skipped"])))
 
-by_rule, by_file, quarantined, not_submitted, docs = st.tabs(
-    [L.H_BY_RULE, L.H_BY_FILE, L.H_QUARANTINE, L.H_MISSING, "Data Docs"]
+by_rule, by_file, quarantined, not_submitted, reconcile, docs = st.tabs(
+    [L.H_BY_RULE, L.H_BY_FILE, L.H_QUARANTINE, L.H_MISSING, L.TAB_RECONCILIATION, "Data Docs"]
 )
 
 
@@ -242,6 +243,46 @@ with not_submitted:
             st.caption(L.WHOLE_FILES_NOTE)
             st.markdown("\n".join(f"- `{e['source_file']}` — {e['error_th'] or e['error_kind']}"
                                   for e in whole.iter_rows(named=True)))
+
+with reconcile:
+    # Contract 3.4: the daily aggregates derived from events must equal the platform's own daily file.
+    st.markdown(f"**{L.H_RECONCILIATION}**")
+    st.caption(L.NOTE_RECONCILIATION)
+    rec = data.platform_reconciliation(period) if dated else pl.DataFrame()
+    if rec.height == 0:
+        st.info(L.NO_RECONCILIATION)
+    else:
+        counts = st.columns(len(L.RECONCILIATION_STATUSES))
+        for where, (status, label) in zip(counts, L.RECONCILIATION_STATUSES.items(), strict=True):
+            where.metric(f"{label} ({L.N_DAYS})", fmt.number(rec.filter(pl.col("status") == status).height),
+                         border=True)
+        both = rec.filter(pl.col("status").is_in(["match", "differs"]))
+        if both.height:
+            left, right = st.columns(2)
+            left.markdown(L.H_DIFF_USERS)
+            left.altair_chart(charts.reconciliation(both, "diff_active_users", L.C_DIFF_USERS), width="stretch")
+            right.markdown(L.H_DIFF_SESSIONS)
+            right.altair_chart(charts.reconciliation(both, "diff_sessions", L.C_DIFF_SESSIONS), width="stretch")
+        off = rec.filter(pl.col("status") != "match")
+        if off.height == 0:
+            st.success(L.ALL_RECONCILED)
+        else:
+            st.markdown(f"**{L.H_RECONCILIATION_OFF}** · {fmt.number(off.height)}")
+            ui.table(
+                off.with_columns(
+                    pl.col("date").map_elements(L.thai_date, return_dtype=pl.String),
+                    pl.col("platform").map_elements(L.platform_name, return_dtype=pl.String),
+                    pl.col("status").replace_strict(L.RECONCILIATION_STATUSES, default=pl.col("status")),
+                ).select("date", "platform", "status", "daily_active_users", "events_active_users", "diff_active_users",
+                         "daily_sessions", "events_sessions", "diff_sessions"),
+                {"date": ui.text_col(L.C_DATE), "platform": ui.text_col(L.PLATFORM), "status": ui.text_col(L.C_STATUS),
+                 "daily_active_users": ui.count_col(L.C_DAILY_USERS),
+                 "events_active_users": ui.count_col(L.C_EVENTS_USERS),
+                 "diff_active_users": ui.count_col(L.C_DIFF_USERS),
+                 "daily_sessions": ui.count_col(L.C_DAILY_SESSIONS),
+                 "events_sessions": ui.count_col(L.C_EVENTS_SESSIONS),
+                 "diff_sessions": ui.count_col(L.C_DIFF_SESSIONS)},
+            )
 
 with docs:
     st.markdown(f"**{L.H_DATA_DOCS}**")

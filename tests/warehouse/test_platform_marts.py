@@ -325,6 +325,10 @@ def test_hourly(con):
 def test_active_schools_weekly(con):
     got = rows(con, "SELECT week_start, week_end, fiscal_year, platform, active_schools, register_schools, share_pct "
                     "FROM platform_active_schools_weekly")
+    # data from Tue 30 Sep 2025 to Wed 7 Jan 2026: the first and the last week are partial
+    complete = dict(rows(con, "SELECT DISTINCT week_start, complete FROM platform_active_schools_weekly"))
+    assert sorted(w for w, c in complete.items() if not c) == [date(2025, 9, 29), date(2026, 1, 5)]
+    assert sum(complete.values()) == 13
     weeks = sorted({r[0] for r in got})
     assert weeks[0] == date(2025, 9, 29) and weeks[-1] == date(2026, 1, 5) and len(weeks) == 15  # weeks without use too
     assert len(got) == 15 * 5  # DLIT, DLTV, ELEARNING, MEDIA and ALL every week
