@@ -1,6 +1,9 @@
 """Raw layer: every landing file parsed into raw text rows per table, with file/sheet/row lineage.
 
 One multi-asset because one pass over the files yields every table (a workbook may hold several).
+A file is parsed once by its content (pipelines.parsed_files); a night parses only new content.
+Tables loaded whole (survey sheets) are gathered into raw/<table>; incremental tables (platform
+exports) are read by their validated asset straight from each file's cached parse.
 Per-file problems (missing required column, empty workbook, not really an .xlsx) go to
 `raw/file_report`; the file's rows are not ingested and the rest of the batch goes on. Landing entries
 that are not read (lock files, hidden files, FIFOs, links out of landing/...) get a `skipped` row there
@@ -15,7 +18,9 @@ from assets.landing import KEY as LANDING
 from assets.metadata import md_table
 from assets.resources import KhlangHome
 from pipelines.landing import shown, still_inside
-from pipelines.parsing.files import parse_file
+from pipelines import parsed_files
+from pipelines.parsing.errors import FileProblem
+from pipelines.parsing.files import ParsedFile, parse_file
 from warehouse import lake
 from warehouse.contracts import contracts
 
@@ -52,12 +57,37 @@ def _specs() -> list[dg.AssetSpec]:
     return specs
 
 
+def _key():
+    """The PII key and its id; (None, "no-key") when none is configured (a file that needs it is then a
+    per-file error, and the rest of the batch goes on)."""
+    from pipelines.pii import KeyProblem, key_id, load_key
+
+    try:
+        key = load_key()
+    except KeyProblem as problem:
+        return None, "no-key", problem
+    return key, key_id(key), None
+
+
+def _parse(home, path: str, key: bytes | None, key_problem) -> ParsedFile:
+    parsed = parse_file(home.landing / path, home.landing)
+    if key is None and any(contracts()[t].pseudonymise for t in parsed.tables):
+        parsed = ParsedFile(path=path, notes=parsed.notes, error=FileProblem(
+            "no_pii_key", th=f"ไฟล์มีข้อมูลส่วนบุคคลที่ต้องแฮชก่อนจัดเก็บ (PII-01) แต่ยังไม่มีกุญแจ: {key_problem.th}",
+            en=f"the file holds personal identifiers that must be hashed before storage (PII-01), but there is no key: {key_problem.en}",
+            table=next(iter(parsed.tables))))
+    return parsed
+
+
 @dg.multi_asset(specs=_specs())
 def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
     home = khlang.home()
     files = lake.read(home, "landing", "files")
+    key, kid, key_problem = _key()
+    fp = parsed_files.fingerprint(kid)
     per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in contracts()}
     report = []
+    parsed_now = 0
     for f in files.iter_rows(named=True):  # one iteration per file, not per row
         if f["skip_kind"] is None and not still_inside(home.landing, f["path"]):  # changed since the scan
             name = shown(f["path"])
@@ -69,19 +99,29 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
                            "error_kind": "skipped", "error_th": f["skip_th"], "error_en": f["skip_en"],
                            "notes": f["skip_kind"]})
             continue
-        parsed = parse_file(home.landing / f["path"], home.landing)
+        parsed = parsed_files.load(home, fp, f["sha256"])
+        if parsed is None:
+            parsed = parsed_files.store(home, fp, f["sha256"], _parse(home, f["path"], key, key_problem), key)
+            parsed_now += 1
         base = {"path": f["path"], "sha256": f["sha256"], "arrival_seq": f["arrival_seq"], "notes": " | ".join(parsed.notes) or None}
         if parsed.error:
             e = parsed.error
             context.log.warning(f"{shown(f['path'])}: {e.en}" + (f" ({e.where()})" if e.where() else ""))
             report.append({**base, "table_name": e.table, "rows_in": 0, "error_kind": e.kind, "error_th": e.th,
                            "error_en": e.en + (f" — {e.detail}" if e.detail else ""), "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
-        for table, rows in parsed.tables.items():
-            per_table[table].append(rows.with_columns(
-                _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))
-            report.append({**base, "table_name": table, "rows_in": rows.height})
+        for table, n in parsed.rows.items():
+            if contracts()[table].load == "whole":
+                per_table[table].append(parsed.table(table).with_columns(
+                    _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))
+            report.append({**base, "table_name": table, "rows_in": n})
+    parsed_files.prune(home, fp, set(files.get_column("sha256").drop_nulls().to_list()))
+    context.log.info(f"parsed {parsed_now} new file content(s); {files.height - parsed_now} known or skipped")
     for table, contract in contracts().items():
         frames = per_table[table]
+        if contract.load != "whole":  # read per file by its validated asset (assets/validated.py)
+            n_files = sum(1 for r in report if r["table_name"] == table)
+            yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"files": n_files, "new_contents": parsed_now})
+            continue
         empty = pl.DataFrame(schema={"_sheet": pl.String, "_row": pl.Int32, **{c: pl.String for c in contract.column_names},
                                      "_source_file": pl.String, "_file_sha256": pl.String, "_arrival_seq": pl.Int64})
         df = pl.concat(frames, how="diagonal_relaxed") if frames else empty

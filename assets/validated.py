@@ -8,19 +8,20 @@ error of the run: they are kept in quarantine with their reasons, which is the p
 
 
 import time
+from dataclasses import replace
 
 import dagster as dg
 import polars as pl
 
 from assets.metadata import md_table
 from assets.partitions import fiscal_year_of, fiscal_years, today
-from pipelines.calendar import fiscal_year_expr
-from assets.raw import raw_key
+from assets.raw import FILE_REPORT, raw_key
+from expectations.results import ExpectationOutcome, Validation
 from assets.resources import KhlangHome
 from pipelines.attention import judge
 from pipelines.casting import cast
 from pipelines.outcomes import CURRENT, OUTCOMES
-from pipelines.validate import check_rows, empty_rows
+from pipelines.validate import check_rows, empty_rows, with_period
 from warehouse import lake
 from warehouse.contracts import Contract, contracts, parse_rules
 
@@ -35,22 +36,6 @@ def rule_ids(contract: Contract) -> list[str]:
 
 def _rule(contract: Contract, rule_id: str):
     return parse_rules().get(rule_id) or contract.rule(rule_id)
-
-
-def with_period(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
-    """`_period`: the row's fiscal year (the period column's value, or the fiscal year of its date); if
-    unreadable, its file's most common year, else this year.
-
-    Every row needs a partition so that it is accounted for; a row whose year cannot be read is
-    quarantined (FMT-01/REQ-01) in the partition of the rest of its file.
-    """
-    if not contract.period:
-        return typed.with_columns(_period=pl.lit(None, pl.Int32))
-    year = pl.col(contract.period)
-    if typed.schema[contract.period].is_temporal():
-        year = fiscal_year_expr(year)
-    file_year = year.drop_nulls().mode().sort().last().over("_source_file")
-    return typed.with_columns(_period=pl.coalesce(year, file_year, pl.lit(fiscal_year_of(today()))).cast(pl.Int32))
 
 
 def current_rows(home, table: str) -> pl.DataFrame:
@@ -119,7 +104,90 @@ def _expectation_frame(contract: Contract, validation, periods: list[str]) -> pl
     )
 
 
+def _combined(contract: Contract, checked: list) -> Validation:
+    """One night's validations of an incremental table (one per batch) as one."""
+    if not checked:
+        return Validation(contract.table, pl.DataFrame(), [], None, 0.0)
+    outcomes: dict[tuple[str, str], ExpectationOutcome] = {}
+    for c in checked:
+        for o in c.validation.outcomes:
+            k = (o.check, o.expectation + o.columns)
+            prev = outcomes.get(k)
+            outcomes[k] = o if prev is None else replace(
+                prev, success=prev.success and o.success, element_count=prev.element_count + o.element_count,
+                unexpected_count=prev.unexpected_count + o.unexpected_count)
+    last = checked[-1].validation
+    return Validation(contract.table, pl.DataFrame(), list(outcomes.values()), last.data_docs,
+                      sum(c.validation.seconds for c in checked))
+
+
+def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
+    """An incremental table (platform exports): each landing content validated once and appended to its
+    Delta table (pipelines.incremental); the checks judge the night's new rows."""
+    key = validated_key(contract.table)
+    deps = [raw_key(contract.table), FILE_REPORT]
+    if "register" in contract.enrich:
+        deps.append(validated_key("schools"))
+    checks = [
+        dg.AssetCheckSpec(rid.replace("-", "_"), asset=key, description=f"{rid}: {_rule(contract, rid).th} / {_rule(contract, rid).en}")
+        for rid in rule_ids(contract)
+    ]
+
+    @dg.asset(
+        key=key,
+        deps=deps,
+        check_specs=checks,
+        group_name="validated",
+        kinds={"great_expectations", "polars", "deltalake"},
+        owners=["team:ict"],
+        description=(
+            f"{contract.th} ({contract.en}), DATA_CONTRACT.md §{contract.section}. A Delta table partitioned by month: "
+            "each landing file validated once (GX suite), appended in one commit, with outcomes, rule IDs and "
+            "Thai/English reasons; a later content of the same file, or a later row for the same key, supersedes."
+        ),
+    )
+    def _validated(context: dg.AssetExecutionContext, khlang: KhlangHome):
+        from pipelines import incremental, parsed_files
+        from pipelines.pii import KeyProblem, key_id, load_key
+
+        home = khlang.home()
+        t = time.perf_counter()
+        try:
+            kid = key_id(load_key())
+        except KeyProblem:
+            kid = "no-key"
+        report = lake.read(home, "raw", "file_report")
+        register = current_rows(home, "schools") if "register" in contract.enrich else None
+        night = incremental.validate_new(home, contract, report, parsed_files.fingerprint(kid), register,
+                                         today(), home.root, context.log.info)
+        validation = _combined(contract, night.checked)
+        rows = night.rows if night.rows is not None else pl.DataFrame(
+            schema={"_source_file": pl.String, "_sheet": pl.String, "_row": pl.Int32, "_outcome": pl.String,
+                    "_rule_ids": pl.List(pl.String), "_reason_th": pl.String})
+        if night.checked:
+            lake.write(_expectation_frame(contract, validation, ["new files"]),
+                       lake.path(home, "checks", "expectations", contract.table))
+        tally = rows.get_column("_outcome").value_counts()
+        by_outcome = dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list()))
+        yield dg.MaterializeResult(
+            metadata={
+                "new_files": len(night.new_contents),
+                "rebuilt": night.rebuilt,
+                "new_rows": rows.height,
+                **{o: int(by_outcome.get(o, 0)) for o in OUTCOMES if o != "superseded"},
+                "delta_version": night.version if night.version is not None else -1,
+                "gx_seconds": round(validation.seconds, 2),
+                "seconds": round(time.perf_counter() - t, 2),
+            }
+        )
+        yield from _check_results(contract, rows, validation)
+
+    return _validated
+
+
 def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
+    if contract.load == "incremental":
+        return build_incremental_asset(contract)
     key = validated_key(contract.table)
     deps = [raw_key(contract.table)]
     if "register" in contract.enrich:

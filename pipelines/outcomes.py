@@ -172,7 +172,7 @@ def supersede(frame: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     )
     won = (
         frame.select(list(contract.key))
-        .join(winners, on=list(contract.key), how="left", nulls_equal=False, maintain_order="left")
+        .join(winners, on=list(contract.key), how="left", nulls_equal=True, maintain_order="left")  # blank school: one group (public users)
         .select("_winner", "_winner_at")
     )
     loses = (pl.col("_outcome") != "quarantined") & pl.col("_winner").is_not_null() & (pl.col("_winner") != pl.col("_row_id"))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pipelines.calendar import fiscal_year_expr, fiscal_year_of, today as today_in_bangkok
 from pipelines.enrich import enrich
 from pipelines.outcomes import decide
 from warehouse.contracts import Contract
@@ -94,4 +95,22 @@ def empty_rows(contract: Contract) -> pl.DataFrame:
              "_reason_en": pl.String, "_superseded_by": pl.String, **{n: pl.Boolean for n in contract.computed}}
     if "register" in contract.enrich:
         extra["_submitted_code"] = pl.String
+    if contract.load == "incremental":
+        extra["_raw_values"] = pl.String  # cells as written, kept with quarantined rows (pipelines.incremental)
     return typed.with_columns(pl.lit(None, dtype).alias(name) for name, dtype in extra.items())
+
+
+def with_period(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
+    """`_period`: the row's fiscal year (the period column's value, or the fiscal year of its date); if
+    unreadable, its file's most common year, else this year.
+
+    Every row needs a partition so that it is accounted for; a row whose year cannot be read is
+    quarantined (FMT-01/REQ-01) in the partition of the rest of its file.
+    """
+    if not contract.period:
+        return typed.with_columns(_period=pl.lit(None, pl.Int32))
+    year = pl.col(contract.period)
+    if typed.schema[contract.period].is_temporal():
+        year = fiscal_year_expr(year)
+    file_year = year.drop_nulls().mode().sort().last().over("_source_file")
+    return typed.with_columns(_period=pl.coalesce(year, file_year, pl.lit(fiscal_year_of(today_in_bangkok()))).cast(pl.Int32))

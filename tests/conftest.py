@@ -14,6 +14,17 @@ import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 
+
+@pytest.fixture(scope="session", autouse=True)
+def pii_key(tmp_path_factory) -> Path:
+    """The PII-01 key every test run uses: made for the session outside any data root (never the
+    user's own key in ~/.config)."""
+    from pipelines.pii import ENV_KEY_FILE, create_key
+
+    path = create_key(tmp_path_factory.mktemp("keys") / "pii.key")
+    os.environ[ENV_KEY_FILE] = str(path)
+    return path
+
 from pipelines.config import Home, home  # noqa: E402
 
 

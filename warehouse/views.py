@@ -13,7 +13,7 @@ import polars as pl
 from pipelines.config import Home
 from pipelines.outcomes import CURRENT
 from pipelines.parsing.cells import PLAUSIBLE_BE_YEARS
-from warehouse import lake
+from warehouse import lake, tables
 from warehouse.contracts import Contract, all_rules, contracts, lists, parse_rules
 
 LINEAGE = {
@@ -31,10 +31,43 @@ LINEAGE = {
 BASE_TABLES = ("quarantine", "file_accounting", "file_accounting_by_period", "rule_results", "expectation_results")
 
 
+def _quoted(path) -> str:
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> str | None:
+    """An incremental table's rows as the landing zone stands now: the Delta table's current files,
+    keeping only paths still in landing/; rows of a path's earlier content, and rows a later one
+    replaced for the same key, are `superseded` (pipelines.incremental.supersession)."""
+    from pipelines.incremental import superseded_path
+
+    files = tables.parquet_files(home, c.table)
+    report = lake.path(home, "raw", "file_report")
+    if not files or not report.exists():
+        return None
+    sup = superseded_path(home, c.table)
+    listing = "[" + ", ".join(_quoted(f) for f in files) + "]"
+    con.execute(f"""CREATE OR REPLACE VIEW _delta_{c.table} AS
+        SELECT v.* REPLACE (
+                   CASE WHEN s_file._source_file IS NOT NULL OR s_row._source_file IS NOT NULL THEN 'superseded'
+                        ELSE v._outcome END AS _outcome),
+               coalesce(s_file._superseded_by, s_row._superseded_by) AS _superseded_by
+        FROM read_parquet({listing}, union_by_name=true, hive_partitioning=false) v
+        SEMI JOIN (SELECT DISTINCT path FROM read_parquet({_quoted(report)})) cur ON cur.path = v._source_file
+        LEFT JOIN (SELECT * FROM read_parquet({_quoted(sup)}) WHERE _row IS NULL) s_file
+               ON s_file._source_file = v._source_file AND s_file._file_sha256 = v._file_sha256
+        LEFT JOIN (SELECT * FROM read_parquet({_quoted(sup)}) WHERE _row IS NOT NULL) s_row
+               ON s_row._file_sha256 = v._file_sha256 AND s_row._source_file = v._source_file
+              AND s_row._sheet = v._sheet AND s_row._row = v._row""")
+    return f"_delta_{c.table}"
+
+
 def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
     """`_rows_<table>`: every validated row of every partition, with outcome."""
     source = f"read_parquet('{lake.glob(home, 'validated', c.table)}', union_by_name=true)"
-    if not lake.exists(home, "validated", c.table):
+    if c.load == "incremental":
+        source = _incremental_source(con, home, c)
+    if source is None or (c.load == "whole" and not lake.exists(home, "validated", c.table)):
         from pipelines.validate import empty_rows
 
         con.register(f"_empty_{c.table}", empty_rows(c))
@@ -42,18 +75,22 @@ def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
     cols = ", ".join(
         [f'"{k}" AS {v}' for k, v in LINEAGE.items() if k != "_submitted_code" or c.kind == "survey"]
         + [f'"{n}"' for n in c.column_names + list(c.computed)]
-        + ['"_period" AS period']
+        + ['"_period" AS period', '"_file_sha256" AS file_sha256']
+        + (['"_raw_values" AS raw_values'] if c.load == "incremental" else [])
     )
     con.execute(f"CREATE OR REPLACE VIEW _rows_{c.table} AS SELECT {cols} FROM {source}")
     public = [v for k, v in LINEAGE.items() if k not in ("_superseded_by",) and (k != "_submitted_code" or c.kind == "survey")]
     ordered = ", ".join(c.column_names + list(c.computed) + public)
+    # A table of millions of rows (incremental) is not sorted for every reader: marts aggregate it.
+    order = f" ORDER BY {', '.join(c.key)}" if c.load == "whole" else ""
+    history_order = f" ORDER BY {', '.join(c.key)}, arrival_seq, row_number" if c.load == "whole" else ""
     con.execute(
         f"CREATE OR REPLACE VIEW {c.table} AS SELECT {ordered} FROM _rows_{c.table} "
-        f"WHERE outcome IN {CURRENT} ORDER BY {', '.join(c.key)}"
+        f"WHERE outcome IN {CURRENT}{order}"
     )
     con.execute(
         f"CREATE OR REPLACE VIEW {c.table}_history AS SELECT {ordered}, superseded_by FROM _rows_{c.table} "
-        f"WHERE outcome <> 'quarantined' ORDER BY {', '.join(c.key)}, arrival_seq, row_number"
+        f"WHERE outcome <> 'quarantined'{history_order}"
     )
 
 
@@ -161,7 +198,8 @@ def _raw_values(home: Home, c: Contract) -> tuple[str, str]:
 def _quarantine(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     parts = []
     for c in contracts().values():
-        raw_values, join = _raw_values(home, c)
+        # Incremental tables keep the cells as written with each quarantined row (pipelines.incremental).
+        raw_values, join = ("q.raw_values", "") if c.load == "incremental" else _raw_values(home, c)
         parts.append(
             f"SELECT '{c.table}' AS table_name, q.period, q.source_file, q.sheet, q.row_number, q.school_code, "
             f"q.rule_ids, q.reason_th, q.reason_en, {raw_values} AS raw_values "
@@ -178,7 +216,7 @@ def _quarantine(con: duckdb.DuckDBPyConnection, home: Home) -> None:
 def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     """Rows in = valid + flagged + quarantined + superseded, per file and table (and per-file errors)."""
     outcomes = " UNION ALL ".join(
-        f"SELECT '{c.table}' AS table_name, source_file, period, school_code, outcome, rule_ids FROM _rows_{c.table}"
+        f"SELECT '{c.table}' AS table_name, source_file, file_sha256, period, school_code, outcome, rule_ids FROM _rows_{c.table}"
         for c in contracts().values()
     )
     con.execute(f"CREATE OR REPLACE VIEW _outcomes AS {outcomes}")
@@ -186,7 +224,7 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         f"""
         CREATE OR REPLACE VIEW file_accounting AS
         WITH counts AS (
-            SELECT table_name, source_file,
+            SELECT table_name, source_file, file_sha256,
                    count(*) FILTER (outcome = 'valid') AS valid,
                    count(*) FILTER (outcome = 'flagged') AS flagged,
                    count(*) FILTER (outcome = 'quarantined') AS quarantined,
@@ -199,7 +237,7 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
                f.error_kind, f.error_th, f.error_en, f.error_sheet, f.error_row, f.error_column, f.notes,
                CASE WHEN f.rows_in > 0 THEN round(100.0 * (f.rows_in - coalesce(c.quarantined, 0)) / f.rows_in, 1) END AS pass_rate
         FROM read_parquet('{lake.path(home, "raw", "file_report").as_posix()}') f
-        LEFT JOIN counts c ON c.source_file = f.path AND c.table_name = f.table_name
+        LEFT JOIN counts c ON c.source_file = f.path AND c.table_name = f.table_name AND c.file_sha256 = f.sha256
         ORDER BY f.arrival_seq, f.table_name
         """
     )
@@ -226,7 +264,7 @@ def _accounting_by_period(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         f"""
         CREATE OR REPLACE VIEW file_accounting_by_period AS
         WITH counts AS (
-            SELECT table_name, source_file, period, count(*) AS rows_in,
+            SELECT table_name, source_file, file_sha256, period, count(*) AS rows_in,
                    count(*) FILTER (outcome = 'valid') AS valid,
                    count(*) FILTER (outcome = 'flagged') AS flagged,
                    count(*) FILTER (outcome = 'quarantined') AS quarantined,
@@ -246,6 +284,7 @@ def _accounting_by_period(con: duckdb.DuckDBPyConnection, home: Home) -> None:
                    c.rows_in, c.valid, c.flagged, c.quarantined, c.superseded
             FROM files f
             JOIN counts c ON c.source_file = f.source_file AND c.table_name IS NOT DISTINCT FROM f.table_name
+                         AND c.file_sha256 = f.sha256
             UNION ALL
             -- lines without rows: the periods of the file's other rows, else the one year in its path, else none
             SELECT {file_cols},
@@ -254,7 +293,7 @@ def _accounting_by_period(con: duckdb.DuckDBPyConnection, home: Home) -> None:
                    0, 0, 0, 0, 0
             FROM files f
             LEFT JOIN file_periods fp ON fp.source_file = f.source_file
-            WHERE NOT EXISTS (SELECT 1 FROM counts c WHERE c.source_file = f.source_file
+            WHERE NOT EXISTS (SELECT 1 FROM counts c WHERE c.source_file = f.source_file AND c.file_sha256 = f.sha256
                                                      AND c.table_name IS NOT DISTINCT FROM f.table_name)
         )
         SELECT source_file, arrival_seq, table_name, period::INTEGER AS period, period_from,
@@ -313,7 +352,8 @@ def connect(home: Home) -> duckdb.DuckDBPyConnection:
 def published_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The base tables a version publishes (contract tables, their history and items, quarantine,
     accounting, rule results) that this connection defines, in a stable order."""
-    names = [t for c in contracts().values() for t in (c.table, f"{c.table}_history", f"{c.table}_items")] + list(BASE_TABLES)
+    names = [t for c in contracts().values() if c.publish == "rows"
+             for t in (c.table, f"{c.table}_history", f"{c.table}_items")] + list(BASE_TABLES)
     existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     return [n for n in names if n in existing]
 

@@ -7,6 +7,7 @@
     khlang sql "SELECT ..."          read-only SQL over the published warehouse (--format table|csv|json)
     khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
+    khlang key create|show           the key that hashes personal identifiers (PII-01), kept outside the repo
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
 the checkout's ./data (`pipelines.config.find_root`). Times a person reads are Asia/Bangkok.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import check, demo, export, ingest, serve, sql, suites
+from pipelines.cli import check, demo, export, ingest, key, serve, sql, suites
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -34,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
     d = sub.add_parser("demo", help="generate the sample district into a fresh data root and run everything")
     d.add_argument("--seed", type=int, default=2569)
     d.add_argument("--schools", type=int, default=300)
+    d.add_argument("--events", type=int, default=None, metavar="N",
+                   help="rows of the digital platforms' event logs (default: the sample's, about 25,000; 0: none)")
     d.add_argument("--force", action="store_true", help="wipe a non-empty data root not made by demo")
     d.set_defaults(func=demo.cmd_demo)
     i = sub.add_parser("ingest", help="run the nightly job over every file under $KHLANG_HOME/landing/")
@@ -72,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--docs-port", type=int, default=DEFAULT_PORTS["docs"],
                    help=f"GX Data Docs site, on localhost only (default {DEFAULT_PORTS['docs']})")
     v.set_defaults(func=serve.cmd_serve)
+    k = sub.add_parser("key", help="the key that hashes personal identifiers (PII-01), outside the repo and data root")
+    k.add_argument("action", choices=["create", "show"], help="create: a new owner-only key file if none exists; show: where it is")
+    k.set_defaults(func=key.cmd_key)
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
     return p

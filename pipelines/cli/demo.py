@@ -88,8 +88,15 @@ def cmd_demo(args) -> int:
     h = home(os.environ.get(ENV_HOME) or "data")
     _fresh_root(h, args.force)
     remember_root(h.root)
+    from pipelines.pii import create_key, key_file
+
+    had_key = key_file().exists()
+    key = create_key()  # PII-01: outside the repo and the data root, owner-only; an existing one is kept
+    _out(("ใช้กุญแจแฮชข้อมูลส่วนบุคคลที่มีอยู่ / using the existing PII key: " if had_key else
+          "สร้างกุญแจแฮชข้อมูลส่วนบุคคล (อ่านได้เฉพาะเจ้าของ) / created the PII key (owner-only): ") + str(key))
     _out(f"สร้างข้อมูลตัวอย่างของเขตพื้นที่ / generating the sample district into {h.landing} ...")
-    generate(h.root, seed=args.seed, n_schools=args.schools)
+    events = {} if getattr(args, "events", None) is None else {"events": args.events}
+    generate(h.root, seed=args.seed, n_schools=args.schools, **events)
     _out("ประมวลผล / running the nightly job (Dagster, in-process) ...")
     summary = run_nightly(h)
     if not summary.version:

@@ -188,7 +188,26 @@ def datetime_(raw: pl.Expr, warn_ce: bool = False) -> Parsed:
     return Parsed(value, unreadable(text(raw), value), parts.struct.field("warned") if warn_ce else pl.lit(False), warns=warn_ce)
 
 
+ISO_SECONDS = "%Y-%m-%d %H:%M:%S"
+
+
 def _datetime_parts(written: pl.Series) -> pl.Series:
+    """Most platform exports write `2026-01-15 08:30:12` (CE): read those with one strict format, and
+    only the rest with every form `datetime_` accepts."""
+    s = written.cast(pl.String)
+    fast = s.str.to_datetime(ISO_SECONDS, strict=False, time_unit="us")
+    fast = pl.select(pl.when(fast.dt.year() < BE_CELL_MIN).then(fast)).to_series()  # 2569-… is a BE year
+    rest = fast.is_null() & s.is_not_null()
+    if not rest.any():
+        return pl.select(pl.struct(value=fast, warned=fast.is_not_null()).alias(written.name)).to_series()
+    slow = _datetime_parts_any(s.filter(rest)).struct.unnest()
+    index = pl.int_range(0, s.len(), eager=True).filter(rest)
+    value = fast.scatter(index, slow.get_column("value"))
+    warned = fast.is_not_null().scatter(index, slow.get_column("warned"))
+    return pl.select(pl.struct(value=value, warned=warned).alias(written.name)).to_series()
+
+
+def _datetime_parts_any(written: pl.Series) -> pl.Series:
     f = pl.DataFrame({"s": written.cast(pl.String)}).select(s=digits(pl.col("s")))
     f = f.with_columns(
         iso=pl.col("s").str.extract_groups(r"^(?<d>\d{4}-\d{1,2}-\d{1,2})[T ]" + _TIME + "$"),

@@ -37,7 +37,9 @@ from pipelines.parsing.errors import FileProblem
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"}
 CSV_SUFFIXES = {".csv", ".txt"}
-SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES
+PARQUET_SUFFIXES = {".parquet"}  # platform exports (event logs)
+SUPPORTED = EXCEL_SUFFIXES | CSV_SUFFIXES | PARQUET_SUFFIXES
+PARQUET_MAGIC = b"PAR1"
 CSV_ENCODINGS = ("utf-8-sig", "cp874")
 CSV_WIDTH_SCAN_LINES = 64
 ZIP_MAGIC = b"PK\x03\x04"
@@ -373,9 +375,44 @@ def _what(data: bytes) -> str:
     return "other"
 
 
+def read_parquet(path: Path) -> list[Sheet]:
+    """A Parquet export as one sheet of text: the column names as the header row, then the values.
+    Timestamps are written as ISO text in Thai local time (a zoned timestamp is converted first), so
+    the contract's datetime parser reads them like CSV text."""
+    import pyarrow.parquet as pq
+
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head != PARQUET_MAGIC:
+        raise FileProblem(
+            "not_a_workbook",
+            th="ไฟล์นี้ตั้งชื่อเป็น .parquet แต่ไม่ใช่ไฟล์ Parquet — ส่งออกจากระบบใหม่อีกครั้ง",
+            en="this file is named .parquet but is not a Parquet file; export it from the platform again",
+            detail=f"first bytes: {head.hex(' ')}",
+        )
+    df = pl.from_arrow(pq.read_table(path))
+    if not isinstance(df, pl.DataFrame) or not df.width:
+        return [Sheet(name="parquet", cells=pl.DataFrame())]
+    as_text = []
+    for name, dtype in df.schema.items():
+        col = pl.col(name)
+        if isinstance(dtype, pl.Datetime):
+            if dtype.time_zone:
+                col = col.dt.convert_time_zone("Asia/Bangkok").dt.replace_time_zone(None)
+            col = col.dt.strftime("%Y-%m-%d %H:%M:%S%.f")
+        elif dtype == pl.Date:
+            col = col.dt.strftime("%Y-%m-%d")
+        as_text.append(col.cast(pl.String).alias(name))
+    body = df.select(as_text)
+    header = pl.DataFrame([pl.Series(name, [name], dtype=pl.String) for name in body.columns])
+    return [Sheet(name="parquet", cells=_normalise_columns(pl.concat([header, body])))]
+
+
 def read_file(path: Path) -> ReadFile:
     """The file's sheets, read as what its bytes are, with notes on how it was read."""
     suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return ReadFile(read_parquet(path))
     if suffix not in SUPPORTED:
         raise FileProblem(
             "unsupported",

@@ -172,8 +172,8 @@ class Contract:
 
     @property
     def public_columns(self) -> list[Column]:
-        """Columns that may leave the warehouse: everything but personal data (PII)."""
-        return [c for c in self.columns if c.name not in self.personal]
+        """Columns that may leave the warehouse: everything but personal data (PII), raw or hashed."""
+        return [c for c in self.columns if c.name not in self.personal and c.name not in self.pseudonymise]
 
     def column(self, name: str) -> Column:
         for c in self.columns:

@@ -7,7 +7,7 @@ Each parser is a Polars expression over raw text. A case list is parsed as one c
 from __future__ import annotations
 
 import functools
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import pytest
@@ -295,6 +295,52 @@ DATE = [
 @pytest.mark.parametrize(("raw", "value", "unreadable", "ce"), DATE)
 def test_date(raw, value, unreadable, ce):
     assert parsed(cells.date, DATE, raw) == (value, unreadable, ce)
+
+
+
+# Platform exports: a rule (PLAT-03) judges the range, so a date outside 2560-2575 is read, not refused.
+DATE_ANY_YEAR = [
+    pytest.param("2015-03-01", date(2015, 3, 1), False, False, id="before-2560-read"),
+    pytest.param("01/01/2571", date(2028, 1, 1), False, False, id="future-be-read"),
+    pytest.param("2026-01-15", date(2026, 1, 15), False, False, id="ce-iso-not-warned"),
+    pytest.param("31/02/2569", None, True, False, id="no-31-february-still-unreadable"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "unreadable", "ce"), DATE_ANY_YEAR)
+def test_date_whose_range_a_rule_judges(raw, value, unreadable, ce):
+    assert parsed(functools.partial(cells.date, plausible=False, warn_ce=False), DATE_ANY_YEAR, raw) == (value, unreadable, ce)
+
+
+DATETIME = [
+    pytest.param("2026-01-15 08:30:12", datetime(2026, 1, 15, 8, 30, 12), False, False, id="iso-ce-fast-path"),
+    pytest.param("2026-01-15T08:30:12+00:00", datetime(2026, 1, 15, 15, 30, 12), False, False, id="utc-to-thai-time"),
+    pytest.param("2026-01-15T08:30:12+07:00", datetime(2026, 1, 15, 8, 30, 12), False, False, id="thai-offset"),
+    pytest.param("2026-01-15T01:30:12Z", datetime(2026, 1, 15, 8, 30, 12), False, False, id="zulu"),
+    pytest.param("2569-01-15 08:30:12", datetime(2026, 1, 15, 8, 30, 12), False, False, id="be-iso"),
+    pytest.param("15/01/2569 08:30", datetime(2026, 1, 15, 8, 30), False, False, id="thai-day-first-minutes"),
+    pytest.param("15 ม.ค. 2569 8.05", datetime(2026, 1, 15, 8, 5), False, False, id="thai-month-dot-time"),
+    pytest.param("๒๕๖๙-๐๑-๑๕ ๐๘:๐๐:๐๐", datetime(2026, 1, 15, 8, 0), False, False, id="thai-digits"),
+    pytest.param("2569-01-15 23:59:59.5", datetime(2026, 1, 15, 23, 59, 59, 500000), False, False, id="fraction"),
+    pytest.param("46037.5", datetime(2026, 1, 15, 12, 0), False, False, id="excel-serial-noon"),
+    pytest.param("2026-01-15", datetime(2026, 1, 15), False, False, id="date-only-midnight"),
+    pytest.param("2015-03-01 10:00:00", datetime(2015, 3, 1, 10), False, False, id="old-year-read-rule-judges"),
+    pytest.param("2026-01-15 25:00:00", None, True, False, id="hour-25-unreadable"),
+    pytest.param("31/02/2569 10:00", None, True, False, id="no-31-february-unreadable"),
+    pytest.param("ไม่ทราบ", None, True, False, id="text-unreadable"),
+    pytest.param(None, None, False, False, id="null"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "unreadable", "ce"), DATETIME)
+def test_datetime(raw, value, unreadable, ce):
+    assert parsed(cells.datetime_, DATETIME, raw) == (value, unreadable, ce)
+
+
+def test_datetime_can_warn_a_ce_year_when_asked():
+    frame = pl.DataFrame({"raw": ["2026-01-15 08:30:12", "15/01/2569 08:30"]})
+    out = cells.datetime_(pl.col("raw"), warn_ce=True)
+    assert frame.select(out.ce_year).to_series().to_list() == [True, False]
 
 
 

@@ -1,0 +1,107 @@
+"""PII-01: personal identifiers replaced by a keyed hash before anything leaves the landing zone.
+
+HMAC-SHA256 with the office's secret key, so the same user hashes to the same value in every file and
+every run (distinct-user counts work) while nobody without the key can test a guess (a plain hash of a
+student ID can be reversed by hashing every possible ID). The key lives outside the repository and
+outside the data root: $KHLANG_KEY_FILE, else $XDG_CONFIG_HOME/khlang/pii.key (~/.config/khlang/pii.key),
+readable by its owner only; it is never written to the warehouse, logs, Data Docs or exports. Only a
+short key id (an HMAC of a fixed label) is recorded, so cached results made with another key are not
+mixed with this one's.
+
+Values are hashed once per distinct value (a few thousand users, not millions of events) and mapped
+back with a Polars join.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+from pathlib import Path
+
+import polars as pl
+
+ENV_KEY_FILE = "KHLANG_KEY_FILE"
+KEY_BYTES = 32
+HASH_PREFIX = "h1:"  # marks a hashed value (and the scheme), so it is never mistaken for a raw id
+
+
+class KeyProblem(RuntimeError):
+    """The key is missing or unsafe: a Thai and an English message saying what to do."""
+
+    def __init__(self, th: str, en: str):
+        super().__init__(f"{en} / {th}")
+        self.th, self.en = th, en
+
+
+def key_file() -> Path:
+    explicit = os.environ.get(ENV_KEY_FILE)
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base).expanduser() / "khlang" / "pii.key"
+
+
+def create_key(path: Path | None = None) -> Path:
+    """Write a new random key readable by its owner only (0600); an existing key is kept, never replaced
+    (replacing it would make every stored hash unmatchable)."""
+    path = path or key_file()
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(KEY_BYTES) + "\n")
+    return path
+
+
+def load_key(path: Path | None = None) -> bytes:
+    path = path or key_file()
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise KeyProblem(
+            f"ไม่พบกุญแจสำหรับแฮชข้อมูลส่วนบุคคล ({path}) — สร้างด้วย `khlang key create` หรือกำหนด {ENV_KEY_FILE}",
+            f"no key for hashing personal data at {path}: create one with `khlang key create` or set {ENV_KEY_FILE}",
+        ) from None
+    if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise KeyProblem(
+            f"ไฟล์กุญแจ {path} ผู้อื่นอ่านได้ — ตั้งสิทธิ์ด้วย chmod 600 {path}",
+            f"the key file {path} is readable by others: chmod 600 {path}",
+        )
+    text = path.read_text(encoding="ascii").strip()
+    try:
+        key = bytes.fromhex(text)
+    except ValueError:
+        key = text.encode()
+    if len(key) < 16:
+        raise KeyProblem(f"กุญแจใน {path} สั้นเกินไป (ต้องอย่างน้อย 16 ไบต์)", f"the key in {path} is too short (16 bytes at least)")
+    return key
+
+
+def key_id(key: bytes) -> str:
+    """A short public name for the key (recorded with cached results; reveals nothing about the key)."""
+    return hmac.new(key, b"khlang key id", hashlib.sha256).hexdigest()[:16]
+
+
+def hash_values(values: pl.Series, key: bytes) -> pl.Series:
+    """HMAC-SHA256 of each value (hex, prefixed `h1:`), computed once per distinct value; nulls stay null."""
+    distinct = values.drop_nulls().unique()
+    digests = [HASH_PREFIX + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in distinct.to_list()]
+    lookup = pl.DataFrame({"_v": distinct, "_h": pl.Series(digests, dtype=pl.String)})
+    return (
+        values.to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left").get_column("_h").alias(values.name)
+    )
+
+
+def pseudonymise(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], key: bytes) -> pl.DataFrame:
+    """`frame` with each of `columns` (that it has) replaced by its keyed hash. Values are hashed as
+    written after trimming spaces, so ` stu-01` and `stu-01` are one user."""
+    present = [c for c in columns if c in frame.columns]
+    if not present:
+        return frame
+    return frame.with_columns(
+        hash_values(frame.get_column(c).cast(pl.String).str.strip_chars().replace("", None), key) for c in present
+    )

@@ -1,0 +1,51 @@
+"""PII-01: the keyed hash, and the key file's safety rules."""
+
+from __future__ import annotations
+
+import os
+
+import polars as pl
+import pytest
+
+from pipelines.pii import HASH_PREFIX, KeyProblem, create_key, hash_values, key_id, load_key, pseudonymise
+
+
+def test_a_new_key_is_owner_only_and_never_replaced(tmp_path):
+    path = create_key(tmp_path / "k" / "pii.key")
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    first = path.read_bytes()
+    create_key(path)
+    assert path.read_bytes() == first
+
+
+def test_a_key_others_can_read_is_refused(tmp_path):
+    path = create_key(tmp_path / "pii.key")
+    os.chmod(path, 0o644)
+    with pytest.raises(KeyProblem, match="chmod 600"):
+        load_key(path)
+
+
+def test_a_missing_key_says_how_to_make_one(tmp_path):
+    with pytest.raises(KeyProblem) as e:
+        load_key(tmp_path / "none.key")
+    assert "khlang key create" in e.value.en and "khlang key create" in e.value.th
+
+
+def test_same_user_same_hash_across_calls_and_files_other_key_other_hash(tmp_path):
+    key = load_key(create_key(tmp_path / "a.key"))
+    other = load_key(create_key(tmp_path / "b.key"))
+    a = hash_values(pl.Series("u", ["stu-001", "ครู.สมชาย", None, "stu-001"]), key)
+    b = hash_values(pl.Series("u", ["ครู.สมชาย", "stu-001"]), key)
+    assert a[0] == a[3] == b[1] and a[1] == b[0] and a[2] is None
+    assert a[0].startswith(HASH_PREFIX) and len(a[0]) == len(HASH_PREFIX) + 64
+    assert hash_values(pl.Series("u", ["stu-001"]), other)[0] != a[0]
+    assert key_id(key) != key_id(other) and key.hex() not in key_id(key)
+
+
+def test_pseudonymise_trims_spaces_and_leaves_other_columns(tmp_path):
+    key = load_key(create_key(tmp_path / "a.key"))
+    frame = pl.DataFrame({"user_id": [" stu-9 ", "stu-9", ""], "platform": ["DLTV", "DLIT", "DLTV"]})
+    out = pseudonymise(frame, ["user_id", "absent"], key)
+    assert out["user_id"][0] == out["user_id"][1] and out["user_id"][2] is None
+    assert out["platform"].to_list() == ["DLTV", "DLIT", "DLTV"]
+    assert "stu-9" not in str(out.to_dicts())
