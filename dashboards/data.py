@@ -260,19 +260,21 @@ def _use_by_day_query(f: PlatformFilter) -> Query:
     return (
         "SELECT date, platform, sum(active_users)::BIGINT AS active_users, sum(sessions)::BIGINT AS sessions, "
         "sum(media_views)::BIGINT AS media_views, sum(downloads)::BIGINT AS downloads "
-        "FROM platform_use_daily WHERE date BETWEEN ? AND ? AND list_contains(?::VARCHAR[], platform) "
+        "FROM platform_use_by_day WHERE date BETWEEN ? AND ? AND list_contains(?::VARCHAR[], platform) "
         "AND list_contains(?::VARCHAR[], user_type) GROUP BY date, platform ORDER BY date, platform",
         (f.start, f.end, list(f.platforms), list(f.user_types)),
     )
 
 
 def _use_by_month_query(f: PlatformFilter) -> Query:
+    # whole months: every day of each month that the range touches
     return (
         "SELECT month, platform, user_type, sum(active_users)::BIGINT AS active_users, "
         "sum(sessions)::BIGINT AS sessions, sum(media_views)::BIGINT AS media_views, "
-        "sum(downloads)::BIGINT AS downloads FROM platform_use_monthly "
+        "sum(downloads)::BIGINT AS downloads FROM platform_use_by_day "
         "WHERE month BETWEEN date_trunc('month', ?::DATE) AND ? AND list_contains(?::VARCHAR[], platform) "
-        "AND list_contains(?::VARCHAR[], user_type) GROUP BY month, platform, user_type ORDER BY month, platform, user_type",
+        "AND list_contains(?::VARCHAR[], user_type) GROUP BY month, platform, user_type "
+        "ORDER BY month, platform, user_type",
         (f.start, f.end, list(f.platforms), list(f.user_types)),
     )
 

@@ -155,7 +155,7 @@ def test_every_mart_reads_only_earlier_marts():
 def test_platform_marts_describe_themselves():
     for name in PLATFORM_MARTS:
         assert len(marts.description(name)) > 80, name
-    for name in ("platform_use_weekly", "platform_use_monthly", "platform_use_by_district"):
+    for name in ("platform_use_weekly", "platform_use_monthly", "platform_use_by_district", "platform_use_by_day"):
         assert "user-days" in marts.description(name)
 
 
@@ -212,6 +212,27 @@ def test_use_daily_takes_the_daily_file_where_it_exists_and_events_elsewhere(con
         (jan7, mon, jan, 2569, "DLTV", "บุคลากร", B, "เมือง", 2, 5, 4, 2, "daily"),
         (jan7, mon, jan, 2569, "MEDIA", "ไม่ระบุ", None, "ผู้ใช้ทั่วไป", 1, 1, 0, 1, "events"),
     ]
+
+
+def test_use_by_day_sums_schools_per_user_type(con):
+    got = rows(con, "SELECT date, platform, user_type, source, schools_using, active_users, sessions, media_views, "
+                    "downloads FROM platform_use_by_day")
+    jan5, jan6, jan7 = date(2026, 1, 5), date(2026, 1, 6), date(2026, 1, 7)
+    assert got == [
+        (date(2025, 9, 30), "ELEARNING", "ไม่ระบุ", "events", 1, 1, 1, 0, 0),
+        (date(2025, 10, 1), "ELEARNING", "ไม่ระบุ", "events", 1, 1, 0, 1, 0),
+        (jan5, "DLIT", "ไม่ระบุ", "events", 2, 2, 2, 1, 0),
+        (jan5, "DLTV", "ครู", "daily", 1, 1, 1, 1, 0),
+        (jan5, "DLTV", "นักเรียน", "daily", 1, 2, 2, 3, 1),
+        (jan6, "DLTV", "ครู", "daily", 1, 1, 1, 0, 1),
+        (jan6, "DLTV", "นักเรียน", "daily", 1, 1, 2, 1, 0),
+        (jan6, "DLTV", "บุคคลทั่วไป", "daily", 0, 1, 1, None, None),  # public users are no school
+        (jan7, "DLTV", "นักเรียน", "daily", 0, 0, 0, 0, 0),  # D's row of zeros: no use
+        (jan7, "DLTV", "บุคลากร", "daily", 1, 2, 5, 4, 2),
+        (jan7, "MEDIA", "ไม่ระบุ", "events", 0, 1, 1, 0, 1),
+    ]
+    assert rows(con, "SELECT week_start, month, fiscal_year FROM platform_use_by_day WHERE date = DATE '2025-10-01'") == [
+        (date(2025, 9, 29), date(2025, 10, 1), 2569)]
 
 
 def test_weekly_and_monthly_rollups_sum_user_days(con):

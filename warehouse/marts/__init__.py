@@ -31,6 +31,7 @@ MARTS = (
     # aggregates, which hold counts and no user_id. platform_events_daily first: later ones read it.
     "platform_events_daily",
     "platform_use_daily",
+    "platform_use_by_day",
     "platform_use_weekly",
     "platform_use_monthly",
     "platform_use_by_district",
