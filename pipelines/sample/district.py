@@ -17,7 +17,9 @@ the output: reordering them changes the files.
 The parts: `register.py` (schools and the register), `allocation.py` (allocations 2568), `surveys.py`
 (survey rows and single-rule faults), `survey_plans.py` (which row goes into which file), `cells.py`,
 `headers.py` and `workbook.py` (how values are written), `equipment_files.py` (survey workbooks and CSV),
-`landing_zone.py` (arrival order) and `truth.py` (expected.json).
+`landing_zone.py` (arrival order) and `truth.py` (expected.json). The digital platforms' event logs and
+daily statistics (`platform.py`, `platform_events.py`, `platform_daily.py`) come last, from generators of
+their own, with their own ground truth merged in.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ from .equipment_files import (
 )
 from .headers import equipment_headers
 from .landing_zone import Landing
+from .platform import DEFAULT_EVENTS, MIN_EVENTS, merge_truth, write_platform
 from .register import Codes, inject_register_flags, make_schools, register_extras, register_rows, write_register
 from .survey_plans import plan_2568, plan_2569
 from .truth import ground_truth
@@ -49,11 +52,14 @@ from .truth import ground_truth
 MIN_SCHOOLS = 150
 
 
-def generate(root: Path, seed: int = 2569, n_schools: int = 300) -> dict:
+def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = DEFAULT_EVENTS) -> dict:
     """Write the sample district's landing files under root/landing and the ground truth to
-    root/sample/expected.json; return the ground truth. Same seed and size -> identical bytes."""
+    root/sample/expected.json; return the ground truth. Same seed and size -> identical bytes.
+    `events`: rows of the digital platforms' event logs (0: no platform files; see `platform.py`)."""
     if n_schools < MIN_SCHOOLS:
         raise ValueError(f"n_schools must be at least {MIN_SCHOOLS} to hold every injected case")
+    if events and events < MIN_EVENTS:
+        raise ValueError(f"events must be 0 (no platform files) or at least {MIN_EVENTS}")
     root = Path(root)
     rng = random.Random(seed)
     codes = Codes(rng, n_schools)
@@ -105,6 +111,8 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300) -> dict:
                  lambda p, row=row, layout=layout: write_equipment_xlsx(p, [row], layout, rng))
 
     expected = ground_truth(seed, n_schools, land.files, schools)
+    if events:  # last, from its own generators: the files above stay the same whatever `events` is
+        merge_truth(expected, write_platform(land, schools, seed, events))
     out = root / "sample" / "expected.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes((json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
