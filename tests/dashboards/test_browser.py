@@ -236,3 +236,56 @@ def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_u
         finally:
             browser.close()
     assert outside == [], f"requests left the machine: {outside}"
+
+
+def test_platform_page_in_chromium_thai_charts_and_screenshot(server):
+    """The digital platform page as a director sees it: every chart drawn (trends, heatmap, distinct
+    users, top content, schools per week), Thai drawn with a Thai font, nothing fetched from outside;
+    and the quality page's reconciliation tab. Screenshots: dashboards_9_platform.png and
+    dashboards_10_quality_platform.png."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="th-TH")
+
+            def only_localhost(route):
+                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+                    route.continue_()
+                else:
+                    outside.append(route.request.url)
+                    route.abort()
+
+            context.route("**/*", only_localhost)
+            page = context.new_page()
+            page.goto(f"{server}/platform", wait_until="domcontentloaded")
+            page.get_by_role("heading", name=L.PAGE_PLATFORM[0], exact=True).wait_for(timeout=60_000)
+            page.get_by_text(L.H_INACTIVE).first.wait_for(timeout=60_000)
+            page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+            settle(page)
+            shot = whole_page_shot(page, "9_platform")
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+            charts = page.locator(", ".join(f'[data-testid="{t}"]' for t in ("stVegaLiteChart", "stArrowVegaLiteChart")))
+            assert charts.count() >= 6, "day, month, weekday x hour, distinct users, top content, schools per week"
+            width, height = png_size(shot)
+            assert width >= 1000 and height >= 2500, "the whole page, not one screen of it"
+            assert shot.stat().st_size > 150_000, "screenshot is nearly blank"
+            used = fonts_rendering(page, L.PAGE_PLATFORM[0])
+            thai = {name: n for name, n in used.items() if name in thai_font_families()}
+            assert thai and sum(thai.values()) >= len(L.PAGE_PLATFORM[0]) - 2, f"Thai drawn with {used}"
+
+            page.goto(f"{server}/quality", wait_until="domcontentloaded")
+            page.get_by_role("heading", name=L.PAGE_QUALITY[0], exact=True).wait_for(timeout=60_000)
+            settle(page)
+            page.get_by_role("tab", name=L.TAB_RECONCILIATION).click()
+            page.get_by_text(L.H_RECONCILIATION).first.wait_for(timeout=60_000)
+            page.set_viewport_size({"width": 1440, "height": 1800})  # the tab, not the other tabs' height
+            page.wait_for_timeout(1200)
+            page.screenshot(path=str(SHOTS / "dashboards_10_quality_platform.png"))
+            assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
