@@ -222,9 +222,14 @@ def _platform_colour(df: pl.DataFrame, columns: int = 2) -> alt.Color:
                      legend=alt.Legend(orient="bottom", columns=columns))
 
 
-def use_by_day(df: pl.DataFrame, measure: str) -> alt.TopLevelMixin:
-    """One line per platform: `measure` (a platform_use_daily count) per day. The x axis is dd/mm (Vega
-    cannot write BE years); the tooltip has the Thai date."""
+def use_by_day(df: pl.DataFrame, measure: str, start=None, end=None, platforms=None) -> alt.TopLevelMixin:
+    """One line per platform: `measure` (a platform_use_by_day count) per day. Days of `start`..`end`
+    without a row for one of `platforms` are drawn as zero (no use), not bridged by the line. The x axis
+    is dd/mm (Vega cannot write BE years); the tooltip has the Thai date."""
+    if start is not None and end is not None and platforms:
+        days = pl.date_range(start, end, "1d", eager=True).alias("date")
+        grid = pl.DataFrame({"platform": list(platforms)}).join(days.to_frame(), how="cross")
+        df = grid.join(df, on=["date", "platform"], how="left").with_columns(pl.col(measure).fill_null(0))
     shown = _with_platform_th(df).with_columns(
         pl.col("date").map_elements(L.thai_date, return_dtype=pl.String).alias("date_th"))
     title = L.MEASURES[measure]

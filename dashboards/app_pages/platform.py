@@ -85,7 +85,7 @@ st.caption(L.NOTE_TREND)
 if by_day.height == 0:
     st.info(L.NO_USE_IN_RANGE)
 else:
-    st.altair_chart(charts.use_by_day(by_day, measure), width="stretch")
+    st.altair_chart(charts.use_by_day(by_day, measure, start, end, platforms), width="stretch")
 
 st.subheader(L.H_TREND_MONTH)
 st.caption(L.NOTE_MONTH)

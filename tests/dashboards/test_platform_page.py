@@ -121,6 +121,9 @@ def test_default_view_the_last_90_days(monkeypatch, hand_home):
     assert metric(at, L.M_SCHOOLS_ACTIVE.format(week="29 ธ.ค. 2568")) == "0.0%"
     assert metric(at, L.M_INACTIVE) == "2"
     assert len(at.get("vega_lite_chart")) == 6  # day, month, heatmap, monthly users, top content, schools
+    day = chart_data(at.get("vega_lite_chart")[0])
+    assert day.height == 90 * 4  # every day of the range for every platform: a day without use is a zero
+    assert day["active_users"].sum() == 11 and (day["active_users"] == 0).sum() == 90 * 4 - 5
 
 
 def test_filters_platform_user_type_and_dates(monkeypatch, hand_home):
