@@ -6,7 +6,9 @@ import polars as pl
 
 from assets.metadata import md_table
 from assets.resources import KhlangHome
-from pipelines.landing import fingerprint, inventory, shown
+from pipelines.landing import fingerprint, inventory, new_bytes, shown
+from pipelines.parallel import warm
+from pipelines.parsed_files import PARALLEL_BYTES
 from warehouse import lake
 
 KEY = dg.AssetKey(["landing", "files"])
@@ -19,6 +21,8 @@ def landing_files(context: dg.AssetExecutionContext, khlang: KhlangHome) -> dg.M
     files, FIFOs, links out of landing/), the reason in Thai and English. Files are never changed or
     moved by Khlang, and links are never followed out of landing/."""
     home = khlang.home()
+    if new_bytes(home) > PARALLEL_BYTES:  # a big night: worker processes will parse and validate
+        warm()
     seen = fingerprint(home)  # what this run reads: the sensor's first tick compares the folder with it
     files = inventory(home)
     lake.write(files, lake.path(home, "landing", "files"))

@@ -11,6 +11,9 @@ with the reason, so every entry under landing/ is accounted for.
 """
 
 
+import importlib
+import threading
+
 import dagster as dg
 import polars as pl
 
@@ -19,8 +22,7 @@ from assets.metadata import md_table
 from assets.resources import KhlangHome
 from pipelines.landing import shown, still_inside
 from pipelines import parsed_files
-from pipelines.parsing.errors import FileProblem
-from pipelines.parsing.files import ParsedFile, parse_file
+from pipelines.parallel import run_all
 from warehouse import lake
 from warehouse.contracts import contracts
 
@@ -57,37 +59,33 @@ def _specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _key():
-    """The PII key and its id; (None, "no-key") when none is configured (a file that needs it is then a
-    per-file error, and the rest of the batch goes on)."""
+def _fingerprint() -> str:
+    """The parse cache's fingerprint, with the PII key's id ("no-key" when none is configured)."""
     from pipelines.pii import KeyProblem, key_id, load_key
 
     try:
-        key = load_key()
-    except KeyProblem as problem:
-        return None, "no-key", problem
-    return key, key_id(key), None
-
-
-def _parse(home, path: str, key: bytes | None, key_problem) -> ParsedFile:
-    parsed = parse_file(home.landing / path, home.landing)
-    if key is None and any(contracts()[t].pseudonymise for t in parsed.tables):
-        parsed = ParsedFile(path=path, notes=parsed.notes, error=FileProblem(
-            "no_pii_key", th=f"ไฟล์มีข้อมูลส่วนบุคคลที่ต้องแฮชก่อนจัดเก็บ (PII-01) แต่ยังไม่มีกุญแจ: {key_problem.th}",
-            en=f"the file holds personal identifiers that must be hashed before storage (PII-01), but there is no key: {key_problem.en}",
-            table=next(iter(parsed.tables))))
-    return parsed
+        return parsed_files.fingerprint(key_id(load_key()))
+    except KeyProblem:
+        return parsed_files.fingerprint("no-key")
 
 
 @dg.multi_asset(specs=_specs())
 def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
     home = khlang.home()
     files = lake.read(home, "landing", "files")
-    key, kid, key_problem = _key()
-    fp = parsed_files.fingerprint(kid)
+    fp = _fingerprint()
+    # Contents not parsed before: parsed (and cached) first, in worker processes when they are big.
+    readable = files.filter(pl.col("skip_kind").is_null())
+    new = [r for r in readable.unique("sha256", keep="first", maintain_order=True).iter_rows(named=True)
+           if parsed_files.load(home, fp, r["sha256"]) is None]
+    new.sort(key=lambda r: -r["size"])  # biggest first: the workers finish together
+    jobs = [parsed_files.ParseJob(str(home.root), r["path"], r["sha256"], fp) for r in new if still_inside(home.landing, r["path"])]
+    parallel = sum(r["size"] for r in new) > parsed_files.PARALLEL_BYTES
+    if parallel:  # this process only waits for the workers meanwhile: GX, which validation needs next
+        threading.Thread(target=importlib.import_module, args=("expectations.runner",), daemon=True).start()
+    run_all(parsed_files.parse_and_store, jobs, parallel=parallel)
     per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in contracts()}
     report = []
-    parsed_now = 0
     for f in files.iter_rows(named=True):  # one iteration per file, not per row
         if f["skip_kind"] is None and not still_inside(home.landing, f["path"]):  # changed since the scan
             name = shown(f["path"])
@@ -100,9 +98,9 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
                            "notes": f["skip_kind"]})
             continue
         parsed = parsed_files.load(home, fp, f["sha256"])
-        if parsed is None:
-            parsed = parsed_files.store(home, fp, f["sha256"], _parse(home, f["path"], key, key_problem), key)
-            parsed_now += 1
+        if parsed is None:  # appeared between the scan and now (a link re-pointed inside landing/)
+            parsed_files.parse_and_store(parsed_files.ParseJob(str(home.root), f["path"], f["sha256"], fp))
+            parsed = parsed_files.load(home, fp, f["sha256"])
         base = {"path": f["path"], "sha256": f["sha256"], "arrival_seq": f["arrival_seq"], "notes": " | ".join(parsed.notes) or None}
         if parsed.error:
             e = parsed.error
@@ -115,12 +113,13 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
                     _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))
             report.append({**base, "table_name": table, "rows_in": n})
     parsed_files.prune(home, fp, set(files.get_column("sha256").drop_nulls().to_list()))
-    context.log.info(f"parsed {parsed_now} new file content(s); {files.height - parsed_now} known or skipped")
+    context.log.info(f"parsed {len(jobs)} new file content(s) ({'worker processes' if len(jobs) > 1 else 'in-process'}); "
+                     f"{files.height - len(jobs)} known or skipped")
     for table, contract in contracts().items():
         frames = per_table[table]
         if contract.load != "whole":  # read per file by its validated asset (assets/validated.py)
             n_files = sum(1 for r in report if r["table_name"] == table)
-            yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"files": n_files, "new_contents": parsed_now})
+            yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"files": n_files, "new_contents": len(jobs)})
             continue
         empty = pl.DataFrame(schema={"_sheet": pl.String, "_row": pl.Int32, **{c: pl.String for c in contract.column_names},
                                      "_source_file": pl.String, "_file_sha256": pl.String, "_arrival_seq": pl.Int64})

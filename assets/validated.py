@@ -21,7 +21,7 @@ from assets.resources import KhlangHome
 from pipelines.attention import judge
 from pipelines.casting import cast
 from pipelines.outcomes import CURRENT, OUTCOMES
-from pipelines.validate import check_rows, empty_rows, with_period
+from pipelines.validate import check_rows, current_rows, with_period
 from warehouse import lake
 from warehouse.contracts import Contract, contracts, parse_rules
 
@@ -38,14 +38,8 @@ def _rule(contract: Contract, rule_id: str):
     return parse_rules().get(rule_id) or contract.rule(rule_id)
 
 
-def current_rows(home, table: str) -> pl.DataFrame:
-    """The valid and flagged rows of a validated table (all partitions)."""
-    if not lake.exists(home, "validated", table):
-        return empty_rows(contracts()[table])
-    return lake.read_all(home, "validated", table).filter(pl.col("_outcome").is_in(CURRENT))
-
-
-def _check_results(contract: Contract, rows: pl.DataFrame, validation) -> list[dg.AssetCheckResult]:
+def _check_results(contract: Contract, rows: pl.DataFrame, validation, totals: pl.DataFrame | None = None
+                   ) -> list[dg.AssetCheckResult]:
     """One check per rule. Rows breaking it are a finding (counts in metadata, the check passes): the
     quarantine did its job. The check fails only when the contract says the result needs a person
     (`attention:`, judged by pipelines.attention): ERROR for a quarantining rule, WARN for a flag."""
@@ -53,11 +47,11 @@ def _check_results(contract: Contract, rows: pl.DataFrame, validation) -> list[d
     for rid in rule_ids(contract):
         rule = _rule(contract, rid)
         attention = contract.attention_for(rid)
-        verdict = judge(rows, rid, attention)
+        verdict = judge(rows, rid, attention, totals)
         gx = [o for o in validation.outcomes if o.rule_id == rid]
         metadata = {
             "rule_id": rid,
-            "rows_checked": rows.height,
+            "rows_checked": int(totals.get_column("rows").sum() or 0) if totals is not None else rows.height,
             "rows_failed": verdict.rows_failed,
             "needs_a_person": verdict.needs_person,
             "needs_a_person_when": attention.describe(),
@@ -104,21 +98,20 @@ def _expectation_frame(contract: Contract, validation, periods: list[str]) -> pl
     )
 
 
-def _combined(contract: Contract, checked: list) -> Validation:
+def _combined(contract: Contract, validations: list[Validation]) -> Validation:
     """One night's validations of an incremental table (one per batch) as one."""
-    if not checked:
+    if not validations:
         return Validation(contract.table, pl.DataFrame(), [], None, 0.0)
     outcomes: dict[tuple[str, str], ExpectationOutcome] = {}
-    for c in checked:
-        for o in c.validation.outcomes:
+    for v in validations:
+        for o in v.outcomes:
             k = (o.check, o.expectation + o.columns)
             prev = outcomes.get(k)
             outcomes[k] = o if prev is None else replace(
                 prev, success=prev.success and o.success, element_count=prev.element_count + o.element_count,
                 unexpected_count=prev.unexpected_count + o.unexpected_count)
-    last = checked[-1].validation
-    return Validation(contract.table, pl.DataFrame(), list(outcomes.values()), last.data_docs,
-                      sum(c.validation.seconds for c in checked))
+    return Validation(contract.table, pl.DataFrame(), list(outcomes.values()), validations[-1].data_docs,
+                      sum(v.seconds for v in validations))
 
 
 def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
@@ -157,30 +150,29 @@ def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
         except KeyProblem:
             kid = "no-key"
         report = lake.read(home, "raw", "file_report")
-        register = current_rows(home, "schools") if "register" in contract.enrich else None
-        night = incremental.validate_new(home, contract, report, parsed_files.fingerprint(kid), register,
-                                         today(), home.root, context.log.info)
-        validation = _combined(contract, night.checked)
-        rows = night.rows if night.rows is not None else pl.DataFrame(
+        night = incremental.validate_new(home, contract, report, parsed_files.fingerprint(kid), today(), context.log.info)
+        validation = _combined(contract, night.validations)
+        rows = night.failing if night.failing is not None else pl.DataFrame(
             schema={"_source_file": pl.String, "_sheet": pl.String, "_row": pl.Int32, "_outcome": pl.String,
                     "_rule_ids": pl.List(pl.String), "_reason_th": pl.String})
-        if night.checked:
+        totals = night.totals if night.totals is not None else pl.DataFrame(schema={"_source_file": pl.String, "rows": pl.UInt32})
+        if night.validations:
             lake.write(_expectation_frame(contract, validation, ["new files"]),
                        lake.path(home, "checks", "expectations", contract.table))
-        tally = rows.get_column("_outcome").value_counts()
-        by_outcome = dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list()))
         yield dg.MaterializeResult(
             metadata={
                 "new_files": len(night.new_contents),
                 "rebuilt": night.rebuilt,
-                "new_rows": rows.height,
-                **{o: int(by_outcome.get(o, 0)) for o in OUTCOMES if o != "superseded"},
+                "new_rows": int(totals.get_column("rows").sum() or 0),
+                **{o: int(night.outcomes.get(o, 0)) for o in OUTCOMES if o != "superseded"},
+                "worker_processes": night.parallel,
                 "delta_version": night.version if night.version is not None else -1,
                 "gx_seconds": round(validation.seconds, 2),
                 "seconds": round(time.perf_counter() - t, 2),
+                **{f"seconds_{k}": round(v, 2) for k, v in night.seconds.items()},
             }
         )
-        yield from _check_results(contract, rows, validation)
+        yield from _check_results(contract, rows, validation, totals)
 
     return _validated
 

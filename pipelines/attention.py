@@ -22,11 +22,18 @@ class Verdict:
     files: pl.DataFrame  # per file: rows, rows_failed, share (files with a failing row), worst first
 
 
-def judge(rows: pl.DataFrame, rule_id: str, attention: Attention) -> Verdict:
-    """`rows`: a validated table's rows of this run (`_source_file`, `_rule_ids`)."""
+def judge(rows: pl.DataFrame, rule_id: str, attention: Attention, totals: pl.DataFrame | None = None) -> Verdict:
+    """`rows`: a validated table's rows of this run (`_source_file`, `_rule_ids`). With `totals` (rows per
+    `_source_file`), `rows` may hold only the rows that broke some rule (a night of millions of events)."""
     per_file = (
         rows.group_by("_source_file")
         .agg(rows=pl.len(), rows_failed=pl.col("_rule_ids").list.contains(rule_id).sum())
+    )
+    if totals is not None:
+        per_file = per_file.drop("rows").join(totals.select("_source_file", pl.col("rows").cast(pl.UInt32)),
+                                              on="_source_file", how="left")
+    per_file = (
+        per_file
         .filter(pl.col("rows_failed") > 0)
         .with_columns(share=(pl.col("rows_failed") / pl.col("rows")).round(3))
         .sort("share", "rows_failed", "_source_file", descending=[True, True, False])

@@ -78,15 +78,17 @@ def _too_long(col: Column, written: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
     return (n > col.max_length).fill_null(False), shown
 
 
-CHUNK_ROWS = 25_000  # rows cast at a time: casting is row by row, and a chunk bounds its working memory
+CHUNK_ROWS = 25_000  # rows cast at a time, at least: a chunk bounds casting's working memory
+CHUNK_CELLS = 700_000  # cells cast at a time: a narrow table (7 columns of events) takes bigger chunks
 
 
 def cast(raw: pl.DataFrame, contract: Contract) -> pl.DataFrame:
     """`cast_rows` a chunk of rows at a time: the same result, with working memory for one chunk (a
     200,000-row sheet cast whole needed ~500 MiB of intermediates beside its 215 MiB result)."""
-    if raw.height <= CHUNK_ROWS:
+    rows = max(CHUNK_ROWS, CHUNK_CELLS // max(len(contract.columns), 1))
+    if raw.height <= rows:
         return cast_rows(raw, contract)
-    return pl.concat([cast_rows(chunk, contract) for chunk in raw.iter_slices(CHUNK_ROWS)], rechunk=False)
+    return pl.concat([cast_rows(chunk, contract) for chunk in raw.iter_slices(rows)], rechunk=False)
 
 
 DISTINCT_SHARE = 0.5  # parse a column's distinct values once when they are at most this share of its rows

@@ -15,6 +15,7 @@ table follows).
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,11 +27,15 @@ from pipelines import parsed_files
 from pipelines.casting import cast
 from pipelines.config import Home
 from pipelines.outcomes import supersede
-from pipelines.validate import Checked, check_rows, with_period
+from expectations.results import Validation
+from pipelines.memory import release
+from pipelines.parallel import run_all
+from pipelines.validate import check_rows, with_period
 from warehouse import lake, tables
-from warehouse.contracts import Contract
+from warehouse.contracts import Contract, contracts
 
-BATCH_ROWS = 2_500_000  # rows validated at a time: bounds memory on a whole year's first load
+BATCH_ROWS = 1_000_000  # rows validated at a time (per worker): bounds memory on a whole year's first load
+PARALLEL_ROWS = 400_000  # a night bringing more new rows than this validates its batches in worker processes
 SUPERSEDED_SCHEMA = {"_source_file": pl.String, "_file_sha256": pl.String, "_sheet": pl.String, "_row": pl.Int32,
                      "_superseded_by": pl.String}
 
@@ -41,9 +46,36 @@ class Night:
 
     new_contents: list[dict] = field(default_factory=list)
     rebuilt: bool = False
-    checked: list[Checked] = field(default_factory=list)
-    rows: pl.DataFrame | None = None  # the new rows with outcomes (for asset checks); None if nothing new
+    validations: list[Validation] = field(default_factory=list)
+    failing: pl.DataFrame | None = None  # the night's rows that broke a rule (lineage, outcome, rule IDs, reason)
+    totals: pl.DataFrame | None = None  # the night's rows per file: _source_file, rows
+    outcomes: dict[str, int] = field(default_factory=dict)
     version: int | None = None
+    parallel: bool = False
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Batch:
+    """One batch of landing contents to validate, as a worker process receives it (picklable)."""
+
+    root: str
+    table: str
+    fingerprint: str
+    contents: tuple[dict, ...]
+    today: date
+    docs: bool = True  # build the GX Data Docs with this batch (False: once, after the night's batches)
+
+
+@dataclass
+class BatchResult:
+    parts: list[dict]
+    rows: int
+    validation: Validation
+    failing: pl.DataFrame
+    totals: pl.DataFrame
+    outcomes: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def current_contents(report: pl.DataFrame, table: str) -> pl.DataFrame:
@@ -94,39 +126,89 @@ def _stored(contract: Contract, raw: pl.DataFrame, rows: pl.DataFrame) -> pl.Dat
     """The rows as stored: outcome columns, and for quarantined rows the public cells as written
     (`_raw_values`, JSON), which the quarantine shows; no list of parse issues, no row ids."""
     public = [c.name for c in contract.public_columns]
-    written = raw.select(pl.struct(public).struct.json_encode().alias("_raw_values")).get_column("_raw_values")
-    return rows.with_columns(
-        _raw_values=pl.when(pl.col("_outcome") == "quarantined").then(written).otherwise(None)
-    ).drop("_superseded_by", strict=False)
+    written = pl.Series("_raw_values", [None] * rows.height, dtype=pl.String)
+    quarantined = (rows.get_column("_outcome") == "quarantined").arg_true()
+    if quarantined.len():
+        cells = raw[quarantined].select(pl.struct(public).struct.json_encode()).to_series()
+        written = written.scatter(quarantined, cells)
+    return rows.with_columns(written).drop("_superseded_by", strict=False)
 
 
-def validate_new(home: Home, contract: Contract, report: pl.DataFrame, fp: str, register: pl.DataFrame | None,
-                 today: date, gx_root: Path | None, log: Callable[[str], None] = lambda _: None) -> Night:
-    """Validate and append this table's new landing contents; returns what was done."""
+def validate_batch(batch: Batch) -> BatchResult:
+    """Cast, enrich, run the GX suite and decide one batch; write its rows as uncommitted files of the table. Runs in a
+    worker process for big nights, so it takes paths and returns small results."""
+    from pipelines.validate import current_rows
+
+    t0 = time.perf_counter()
+    home = Home(Path(batch.root))
+    contract = contracts()[batch.table]
+    register = current_rows(home, "schools") if "register" in contract.enrich else None
+    raw = _raw(home, batch.fingerprint, contract, list(batch.contents))
+    t1 = time.perf_counter()
+    typed = with_period(cast(raw, contract), contract)
+    t2 = time.perf_counter()
+    checked = check_rows(typed, contract, register, today=batch.today, gx_root=home.root, docs=batch.docs)
+    t3 = time.perf_counter()
+    del typed
+    stored = _stored(contract, raw, checked.rows)
+    del raw
+    parts = tables.write_parts(home, contract.table, stored, contract.partition.column)
+    seconds = {"read": t1 - t0, "cast": t2 - t1, "check": t3 - t2, **checked.seconds, "write": time.perf_counter() - t3}
+    slim = stored.select("_source_file", "_sheet", "_row", "_outcome", "_rule_ids", "_reason_th")
+    tally = slim.get_column("_outcome").value_counts()
+    result = BatchResult(
+        parts, stored.height,
+        Validation(checked.validation.table, pl.DataFrame(), checked.validation.outcomes, checked.validation.data_docs,
+                   checked.validation.seconds),
+        slim.filter(pl.col("_rule_ids").list.len() > 0),
+        slim.group_by("_source_file").agg(rows=pl.len()),
+        dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list())),
+        seconds,
+    )
+    release()
+    return result
+
+
+def validate_new(home: Home, contract: Contract, report: pl.DataFrame, fp: str, today: date,
+                 log: Callable[[str], None] = lambda _: None) -> Night:
+    """Validate this table's new landing contents (in worker processes when there are many rows) and
+    append them in ONE commit: the night's rows are in the table whole, or not at all."""
     night = Night()
     now = current_contents(report, contract.table)
     held = tables.state(home, contract.table)
     night.rebuilt = held.fingerprint is not None and held.fingerprint != fp
     todo = [c for c in now.to_dicts() if night.rebuilt or not held.has(c["path"], c["sha256"])]
     night.new_contents = todo
-    new_rows = []
-    for i, batch in enumerate(_batches(todo)):
-        raw = _raw(home, fp, contract, batch)
-        typed = with_period(cast(raw, contract), contract)
-        checked = check_rows(typed, contract, register, today=today, gx_root=gx_root)
-        stored = _stored(contract, raw, checked.rows)
-        del raw, typed
-        night.version = tables.append(
-            home, contract.table, stored,
-            [{"path": c["path"], "sha256": c["sha256"], "arrival_seq": c["arrival_seq"], "rows": c["rows_in"]} for c in batch],
-            fp, contract.partition.column, overwrite=night.rebuilt and i == 0)
-        log(f"{contract.table}: {len(batch)} file(s), {stored.height} rows validated and appended")
-        night.checked.append(checked)
-        new_rows.append(stored.select("_source_file", "_sheet", "_row", "_outcome", "_rule_ids", "_reason_th"))
-    if night.rebuilt and not todo:  # nothing left in landing: the rebuild empties the table
-        night.version = None
-    night.rows = pl.concat(new_rows) if new_rows else None
+    night.parallel = sum(c["rows_in"] for c in todo) > PARALLEL_ROWS
+    batches = [Batch(str(home.root), contract.table, fp, tuple(b), today, docs=not night.parallel)
+               for b in sorted(_batches(todo), key=lambda b: -sum(c["rows_in"] for c in b))]  # biggest first
+    started = time.perf_counter()
+    results = run_all(validate_batch, batches, parallel=night.parallel)
+    night.seconds["validate"] = time.perf_counter() - started
+    if results or night.rebuilt:
+        contents = [{"path": c["path"], "sha256": c["sha256"], "arrival_seq": c["arrival_seq"], "rows": c["rows_in"]}
+                    for c in todo]
+        night.version = tables.commit_parts(home, contract.table, [p for r in results for p in r.parts], contents, fp,
+                                            rebuild=night.rebuilt)
+        night.seconds["commit"] = time.perf_counter() - started - night.seconds["validate"]
+    if results and night.parallel:
+        from expectations.docs import build
+        from pipelines.validate import gx_lock
+
+        with gx_lock(home.root):
+            build(home)
+    for r in results:
+        log(f"{contract.table}: {r.rows} rows validated (" + ", ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items()) + ")")
+        night.validations.append(r.validation)
+        for k, v in r.outcomes.items():
+            night.outcomes[k] = night.outcomes.get(k, 0) + v
+    if results:
+        night.failing = pl.concat([r.failing for r in results])
+        night.totals = pl.concat([r.totals for r in results]).group_by("_source_file").agg(pl.col("rows").sum())
+    started = time.perf_counter()
     write_supersession(home, contract, now)
+    night.seconds["supersession"] = time.perf_counter() - started
+    log(f"{contract.table}: " + ", ".join(f"{k} {v:.1f} s" for k, v in night.seconds.items()))
     return night
 
 

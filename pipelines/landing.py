@@ -204,7 +204,25 @@ def _read_ledger(path: Path) -> pl.DataFrame:
     return pl.read_parquet(path) if path.exists() else pl.DataFrame(schema=LEDGER_SCHEMA)
 
 
-def _row(e: Entry) -> dict:
+def _known_hashes(home: Home) -> dict[tuple[str, int, int], str]:
+    """sha256 of files the previous inventory hashed, by (path, size, mtime_ns): an unchanged file is not
+    read again (a year of event logs is gigabytes). Any change of size or modification time (ns) hashes
+    it again, as make and rsync judge a file."""
+    previous = lake.path(home, "landing", "files")
+    if not previous.exists():
+        return {}
+    rows = pl.read_parquet(previous, columns=["path", "size", "mtime_ns", "sha256"]).drop_nulls()
+    return {(r[0], r[1], r[2]): r[3] for r in rows.iter_rows()}  # one entry per file, not per data row
+
+
+def new_bytes(home: Home) -> int:
+    """Bytes of files under landing/ that the last inventory did not see as they are now (by path, size
+    and modification time): a cheap look, before any hashing, at whether tonight is a big night."""
+    known = _known_hashes(home)
+    return sum(e.size for e in scan(home.landing) if e.skip is None and (e.rel, e.size, e.mtime_ns) not in known)
+
+
+def _row(e: Entry, known: dict | None = None) -> dict:
     try:
         e.rel.encode("utf-8")
     except UnicodeEncodeError:  # a name in a legacy encoding (e.g. unzipped from Windows): not storable as text
@@ -215,7 +233,7 @@ def _row(e: Entry) -> dict:
            "supported": Path(e.rel).suffix.lower() in SUPPORTED, "skip_kind": e.skip, "skip_th": e.th, "skip_en": e.en}
     if e.skip is None:
         try:
-            row["sha256"] = sha256_file(e.path)
+            row["sha256"] = (known or {}).get((e.rel, e.size, e.mtime_ns)) or sha256_file(e.path)
         except OSError as exc:  # e.g. permission denied: accounted for, not read
             skipped = _skipped(e.rel, e.path, None, "unreadable", f"เปิดอ่านไฟล์ไม่ได้ ({exc.strerror})",
                                f"cannot open the file ({exc.strerror})")
@@ -228,7 +246,8 @@ def _row(e: Entry) -> dict:
 def inventory(home: Home) -> pl.DataFrame:
     """Every landing entry: read files with size, mtime, sha256, arrival number and whether Khlang can
     read the type; skipped entries with `skip_kind` and a Thai/English reason (no hash, no arrival)."""
-    found = pl.DataFrame([_row(e) for e in scan(home.landing)], schema=INVENTORY_SCHEMA)
+    known = _known_hashes(home)
+    found = pl.DataFrame([_row(e, known) for e in scan(home.landing)], schema=INVENTORY_SCHEMA)
     ledger_path = home.state / "arrivals.parquet"
     ledger = _read_ledger(ledger_path)
     read = found.filter(pl.col("skip_kind").is_null())

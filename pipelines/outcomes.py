@@ -154,6 +154,8 @@ def decide(frame: pl.DataFrame, failures: pl.DataFrame, contract: Contract) -> p
     chunks = [_outcome(chunk, failures, contract) for chunk in slim.iter_slices(REASON_CHUNK_ROWS)]
     outcome = pl.concat(chunks) if chunks else _outcome(slim, failures, contract)
     decided = frame.drop("_rule_ids", "_outcome", "_reason_th", "_reason_en", strict=False).hstack(outcome)
+    if contract.load == "incremental":  # decided across files after the night's appends (pipelines.incremental)
+        return decided.with_columns(_superseded_by=pl.lit(None, pl.String))
     return supersede(decided, contract)
 
 

@@ -1,6 +1,7 @@
 """What a run does first, holding the run lock: clean up after any run that died before it.
 
 - temporary files and never-published version folders (`warehouse.publish.recover`);
+- data files of incremental tables that no Delta commit names (`warehouse.tables.uncommitted`);
 - GX's file context (`expectations.store.reset`);
 - Dagster runs whose process is gone but which still say STARTED: marked failed, so the run queue
   (one run at a time) moves on. Dagster's own run monitoring does the same for runs the daemon launched
@@ -57,6 +58,11 @@ def after_crash(home: Home, instance, previous_holder: dict | None, own_run_id: 
     from warehouse.publish import recover
 
     done = [f"removed {p}" for p in recover(home)]
+    from warehouse.tables import uncommitted
+
+    for f in uncommitted(home):  # files of a night killed before its Delta commit
+        f.unlink(missing_ok=True)
+        done.append(f"removed uncommitted {f.relative_to(home.root)}")
     done += [f"GX store: removed {p}" for p in reset(home)]
     if instance is not None:
         done += [f"marked dead run {r} failed" for r in fail_dead_runs(instance, previous_holder, own_run_id)]

@@ -6,6 +6,7 @@ Shared by the Dagster assets (nightly run, GX file context with Data Docs) and `
 
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -16,7 +17,7 @@ import polars as pl
 
 from pipelines.calendar import fiscal_year_expr, fiscal_year_of, today as today_in_bangkok
 from pipelines.enrich import enrich
-from pipelines.outcomes import decide
+from pipelines.outcomes import CURRENT, decide
 from warehouse.contracts import Contract
 
 if TYPE_CHECKING:
@@ -41,7 +42,10 @@ def check_rows(
     today: date | None = None,
     gx_root: Path | None = None,
     engine: str = "gx",
+    docs: bool = True,
 ) -> Checked:
+    # GX's file context (results store, Data Docs) is written by one process at a time: worker processes
+    # validating batches of one night take turns for the GX step only.
     """`engine`: "gx" (the nightly run: GX decides, with its results and Data Docs under `gx_root`) or
     "polars" (`khlang check`: the same expectations by expectations.polars_engine, no GX import,
     nothing written; `gx_root` must then be None)."""
@@ -61,7 +65,8 @@ def check_rows(
     if engine == "gx":  # GX takes seconds to import: only when validating with it
         from expectations.runner import validate
 
-        validation = validate(enriched, contract, params, project_root=gx_root)
+        with gx_lock(gx_root):
+            validation = validate(enriched, contract, params, project_root=gx_root, docs=docs)
     else:
         from expectations import polars_engine
 
@@ -74,6 +79,26 @@ def check_rows(
     rows = decided.select(keep)  # in `_row_id` order: decide keeps the frame's row order
     seconds["decide"] = time.perf_counter() - t
     return Checked(rows, validation, seconds)
+
+
+def gx_lock(gx_root: Path | None):
+    """An OS lock on the GX file context under `gx_root` (nothing to lock without one)."""
+    if gx_root is None:
+        return contextlib.nullcontext()
+    from filelock import FileLock
+
+    (Path(gx_root) / "gx").mkdir(parents=True, exist_ok=True)
+    return FileLock(str(Path(gx_root) / "gx" / ".khlang-gx.lock"))
+
+
+def current_rows(home, table: str) -> pl.DataFrame:
+    """The valid and flagged rows of a table validated whole (all partitions): the register, allocations."""
+    from warehouse import lake
+    from warehouse.contracts import contracts
+
+    if not lake.exists(home, "validated", table):
+        return empty_rows(contracts()[table])
+    return lake.read_all(home, "validated", table).filter(pl.col("_outcome").is_in(CURRENT))
 
 
 def empty_rows(contract: Contract) -> pl.DataFrame:

@@ -62,3 +62,4 @@ def copy_landing(src: Home, dst: Path) -> Home:
 
     shutil.copytree(src.landing, dst / "landing")
     return home(dst)
+

@@ -15,6 +15,9 @@ with DuckDB or Polars directly: no Delta reader is needed beside the writer.
 from __future__ import annotations
 
 import json
+from urllib.parse import unquote
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,8 +25,11 @@ import polars as pl
 
 from pipelines.config import Home
 
+ROW_GROUP_ROWS = 32_768  # as the lake's files (warehouse.lake)
+
 FILES_KEY = "khlang.files"  # commit metadata: the landing contents a commit added (JSON list)
 FINGERPRINT_KEY = "khlang.fingerprint"  # the contracts/parsing/key fingerprint the rows were made with
+REBUILD_KEY = "khlang.rebuild"  # the commit replaced every row (contracts, parsing or key changed)
 MONTH = "_month"  # partition column: yyyy-mm of the contract's partition column
 
 
@@ -58,35 +64,60 @@ def state(home: Home, table: str) -> State:
         if FILES_KEY in commit:
             st.contents.extend(json.loads(commit[FILES_KEY]))
             st.fingerprint = st.fingerprint or commit.get(FINGERPRINT_KEY)
-        mode = (commit.get("operationParameters") or {}).get("mode")
-        if commit.get("operation") in ("WRITE", "CREATE TABLE") and str(mode).lower() == "overwrite":
+        if commit.get(REBUILD_KEY):
             break
     return st
 
 
-def append(home: Home, table: str, rows: pl.DataFrame, contents: list[dict], fingerprint: str,
-           partition_column: str, overwrite: bool = False) -> int:
-    """Add `rows` (of the landing `contents` listed) in one commit, partitioned by month of
-    `partition_column`; `overwrite` replaces the whole table (a rebuild). Returns the new version."""
-    from deltalake import CommitProperties, DeltaTable, write_deltalake
+def write_parts(home: Home, table: str, rows: pl.DataFrame, partition_column: str) -> list[dict]:
+    """Write `rows` into the table's folder as one Parquet file per month (`_month=yyyy-mm/part-….parquet`,
+    the partition value in the path as Delta lays it out) WITHOUT committing them: readers do not see a
+    file until `commit_parts` names it in the log. Worker processes call this for their batches; the
+    files of a crashed night are never named, and vacuum removes them. Returns what the commit needs."""
+    base = path(home, table)
+    parts = []
+    month = pl.col(partition_column).dt.strftime("%Y-%m").fill_null("unknown")
+    for (m,), part in rows.with_columns(month.alias(MONTH)).partition_by(MONTH, as_dict=True, maintain_order=True).items():
+        rel = f"{MONTH}={m}/part-{uuid.uuid4().hex}.parquet"
+        target = base / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        part.drop(MONTH).write_parquet(target, row_group_size=ROW_GROUP_ROWS)
+        parts.append({"path": rel, "month": m, "rows": part.height, "bytes": target.stat().st_size})
+    return parts
+
+
+def commit_parts(home: Home, table: str, parts: list[dict], contents: list[dict], fingerprint: str,
+                 rebuild: bool = False) -> int:
+    """Commit the files `write_parts` wrote, in ONE Delta commit naming the landing `contents` they hold
+    (no row is read or rewritten); `rebuild` replaces the table's rows instead. Returns the version."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from deltalake import CommitProperties, DeltaTable, Schema
+    from deltalake.transaction import AddAction, create_table_with_add_actions
 
     from pipelines.faults import pause_point
 
-    month = pl.col(partition_column).dt.strftime("%Y-%m").fill_null("unknown")
-    data = rows.with_columns(month.alias(MONTH))
+    base = path(home, table)
     meta = {FILES_KEY: json.dumps(contents, ensure_ascii=False), FINGERPRINT_KEY: fingerprint}
-    target = path(home, table)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if rebuild:
+        meta[REBUILD_KEY] = "true"
+    props = CommitProperties(custom_metadata=meta)
     pause_point(f"delta:{table}")  # crash tests: killed before the commit, the table is unchanged
-    write_deltalake(
-        str(target),
-        data.to_arrow(),
-        mode="overwrite" if overwrite else "append",
-        partition_by=[MONTH],
-        schema_mode="overwrite" if overwrite else None,
-        commit_properties=CommitProperties(custom_metadata=meta),
-    )
-    return DeltaTable(str(target)).version()
+    if not parts:  # a rebuild with nothing left in landing: the table keeps its schema, loses its rows
+        DeltaTable(str(base)).delete(commit_properties=props)
+        return DeltaTable(str(base)).version()
+    file_schema = pq.read_schema(base / parts[0]["path"])
+    schema = Schema.from_arrow(pa.schema([*file_schema.remove_metadata(), pa.field(MONTH, pa.string())]))
+    now_ms = int(time.time() * 1000)
+    actions = [AddAction(p["path"], p["bytes"], {MONTH: p["month"]}, now_ms, True, json.dumps({"numRecords": p["rows"]}))
+               for p in parts]
+    if not exists(home, table):
+        create_table_with_add_actions(str(base), schema, actions, mode="append", partition_by=[MONTH],
+                                      commit_properties=props)
+    else:
+        DeltaTable(str(base)).create_write_transaction(actions, mode="overwrite" if rebuild else "append",
+                                                        schema=schema, partition_by=[MONTH], commit_properties=props)
+    return DeltaTable(str(base)).version()
 
 
 def parquet_files(home: Home, table: str) -> list[str]:
@@ -103,5 +134,26 @@ def read(home: Home, table: str, columns: list[str] | None = None) -> pl.DataFra
     files = parquet_files(home, table)
     if not files:
         return None
-    return pl.scan_parquet(files, hive_partitioning=False, allow_missing_columns=True).select(
+    return pl.scan_parquet(files, hive_partitioning=False, missing_columns="insert").select(
         columns or pl.all()).collect()
+
+
+def uncommitted(home: Home) -> list[Path]:
+    """Data files under lake/tables/ that no commit of their table names: what a night killed between
+    writing its files and committing them left. Never visible to readers; removed by the next run."""
+    found = []
+    base = home.lake / "tables"
+    if not base.exists():
+        return found
+    for table in sorted(p for p in base.iterdir() if p.is_dir() and (p / "_delta_log").is_dir()):
+        named = set()
+        for entry in (table / "_delta_log").glob("*.json"):
+            for line in entry.read_text(encoding="utf-8").splitlines():
+                action = json.loads(line)
+                if "add" in action:
+                    named.add(unquote(action["add"]["path"]))
+                if "remove" in action:
+                    named.add(unquote(action["remove"]["path"]))
+        found += [f for f in table.rglob("*.parquet")
+                  if "_delta_log" not in f.parts and f.relative_to(table).as_posix() not in named]
+    return sorted(found)

@@ -31,7 +31,8 @@ LINEAGE = {
 BASE_TABLES = ("quarantine", "file_accounting", "file_accounting_by_period", "rule_results", "expectation_results")
 
 
-def _quoted(path) -> str:
+def sql_string(path) -> str:
+    """A path (or any text) as a SQL string literal."""
     return "'" + str(path).replace("'", "''") + "'"
 
 
@@ -46,19 +47,33 @@ def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract)
     if not files or not report.exists():
         return None
     sup = superseded_path(home, c.table)
-    listing = "[" + ", ".join(_quoted(f) for f in files) + "]"
-    con.execute(f"""CREATE OR REPLACE VIEW _delta_{c.table} AS
-        SELECT v.* REPLACE (
-                   CASE WHEN s_file._source_file IS NOT NULL OR s_row._source_file IS NOT NULL THEN 'superseded'
-                        ELSE v._outcome END AS _outcome),
-               coalesce(s_file._superseded_by, s_row._superseded_by) AS _superseded_by
-        FROM read_parquet({listing}, union_by_name=true, hive_partitioning=false) v
-        SEMI JOIN (SELECT DISTINCT path FROM read_parquet({_quoted(report)})) cur ON cur.path = v._source_file
-        LEFT JOIN (SELECT * FROM read_parquet({_quoted(sup)}) WHERE _row IS NULL) s_file
-               ON s_file._source_file = v._source_file AND s_file._file_sha256 = v._file_sha256
-        LEFT JOIN (SELECT * FROM read_parquet({_quoted(sup)}) WHERE _row IS NOT NULL) s_row
+    listing = "[" + ", ".join(sql_string(f) for f in files) + "]"
+    # The joins a night needs, only when it needs them: most nights no file left landing/ and nothing
+    # was superseded, and ten million events are then read as they are.
+    held = {c_["path"] for c_ in tables.state(home, c.table).contents}
+    current = set(pl.read_parquet(report, columns=["path"]).get_column("path").to_list())
+    replaced = pl.read_parquet(sup) if sup.exists() else pl.DataFrame(schema={"_row": pl.Int32})
+    by_file, by_row = replaced.filter(pl.col("_row").is_null()).height, replaced.filter(pl.col("_row").is_not_null()).height
+    outcome = "v._outcome"
+    if by_file and by_row:
+        outcome = "CASE WHEN s_file._source_file IS NOT NULL OR s_row._source_file IS NOT NULL THEN 'superseded' ELSE v._outcome END"
+    elif by_file or by_row:
+        outcome = f"CASE WHEN {'s_file' if by_file else 's_row'}._source_file IS NOT NULL THEN 'superseded' ELSE v._outcome END"
+    superseded_by = {(True, True): "coalesce(s_file._superseded_by, s_row._superseded_by)", (True, False): "s_file._superseded_by",
+                     (False, True): "s_row._superseded_by", (False, False): "NULL::VARCHAR"}[(bool(by_file), bool(by_row))]
+    sql = [f"""CREATE OR REPLACE VIEW _delta_{c.table} AS
+        SELECT v.* REPLACE ({outcome} AS _outcome), {superseded_by} AS _superseded_by
+        FROM read_parquet({listing}, union_by_name=true, hive_partitioning=false) v"""]
+    if held - current:  # rows of files no longer in landing/ are not current
+        sql.append(f"SEMI JOIN (SELECT DISTINCT path FROM read_parquet({sql_string(report)})) cur ON cur.path = v._source_file")
+    if by_file:
+        sql.append(f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NULL) s_file
+               ON s_file._source_file = v._source_file AND s_file._file_sha256 = v._file_sha256""")
+    if by_row:
+        sql.append(f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NOT NULL) s_row
                ON s_row._file_sha256 = v._file_sha256 AND s_row._source_file = v._source_file
               AND s_row._sheet = v._sheet AND s_row._row = v._row""")
+    con.execute("\n        ".join(sql))
     return f"_delta_{c.table}"
 
 
@@ -316,7 +331,7 @@ def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
                    p.rows_checked, count(x.rule_id) AS rows_failed
             FROM (SELECT period, count(*) AS rows_checked FROM _rows_{c.table} GROUP BY period) p
             CROSS JOIN (SELECT unnest([{rule_list}]) AS rule_id) r
-            LEFT JOIN (SELECT period, unnest(rule_ids) AS rule_id FROM _rows_{c.table}) x
+            LEFT JOIN (SELECT period, unnest(rule_ids) AS rule_id FROM _rows_{c.table} WHERE len(rule_ids) > 0) x
                    ON x.period IS NOT DISTINCT FROM p.period AND x.rule_id = r.rule_id
             GROUP BY ALL
             """

@@ -188,22 +188,48 @@ def datetime_(raw: pl.Expr, warn_ce: bool = False) -> Parsed:
     return Parsed(value, unreadable(text(raw), value), parts.struct.field("warned") if warn_ce else pl.lit(False), warns=warn_ce)
 
 
-ISO_SECONDS = "%Y-%m-%d %H:%M:%S"
+# The forms platform exports write, read with one strict format each before any row needs the general
+# reader: (format, the year is BE when >= BE_CELL_MIN, zoned).
+FAST_DATETIME_FORMS = (
+    ("%Y-%m-%d %H:%M:%S", False),
+    ("%d/%m/%Y %H:%M:%S", False),
+    ("%Y-%m-%dT%H:%M:%S%z", True),
+)
+
+
+def _fast_datetimes(s: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(value, CE-year warned) for the rows one of FAST_DATETIME_FORMS reads; nulls elsewhere."""
+    value = pl.Series(s.name, [None] * s.len(), dtype=pl.Datetime("us"))
+    warned = pl.Series(s.name, [False] * s.len(), dtype=pl.Boolean)
+    for fmt, zoned in FAST_DATETIME_FORMS:
+        todo = value.is_null() & s.is_not_null()
+        if not todo.any():
+            break
+        got = s.str.to_datetime(fmt, strict=False, time_unit="us")
+        if zoned:
+            got = got.dt.convert_time_zone(LOCAL_TZ).dt.replace_time_zone(None)
+        be = got.dt.year() >= BE_CELL_MIN
+        frame = pl.DataFrame({"got": got, "be": be})
+        fixed = frame.select(pl.when(pl.col("be")).then(pl.col("got").dt.offset_by(f"-{BE_OFFSET}y"))
+                             .otherwise(pl.col("got"))).to_series()
+        take = todo & fixed.is_not_null()
+        value = pl.select(pl.when(take).then(fixed).otherwise(value)).to_series()
+        warned = pl.select(pl.when(take).then(~be).otherwise(warned)).to_series()
+    return value, warned
 
 
 def _datetime_parts(written: pl.Series) -> pl.Series:
-    """Most platform exports write `2026-01-15 08:30:12` (CE): read those with one strict format, and
-    only the rest with every form `datetime_` accepts."""
+    """Most rows of a platform export are in one of a few exact forms: those are read with strict
+    formats, and only the rest with every form `datetime_` accepts."""
     s = written.cast(pl.String)
-    fast = s.str.to_datetime(ISO_SECONDS, strict=False, time_unit="us")
-    fast = pl.select(pl.when(fast.dt.year() < BE_CELL_MIN).then(fast)).to_series()  # 2569-… is a BE year
+    fast, fast_warned = _fast_datetimes(s)
     rest = fast.is_null() & s.is_not_null()
     if not rest.any():
-        return pl.select(pl.struct(value=fast, warned=fast.is_not_null()).alias(written.name)).to_series()
+        return pl.select(pl.struct(value=fast, warned=fast_warned).alias(written.name)).to_series()
     slow = _datetime_parts_any(s.filter(rest)).struct.unnest()
     index = pl.int_range(0, s.len(), eager=True).filter(rest)
     value = fast.scatter(index, slow.get_column("value"))
-    warned = fast.is_not_null().scatter(index, slow.get_column("warned"))
+    warned = fast_warned.scatter(index, slow.get_column("warned"))
     return pl.select(pl.struct(value=value, warned=warned).alias(written.name)).to_series()
 
 

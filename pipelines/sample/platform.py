@@ -192,9 +192,6 @@ def write_platform(land: Landing, schools: list[School], seed: int, events: int)
     good = rows.good()
     platforms = list_keys("platforms")
     by_platform = np.bincount(rows.cols["platform"][good], minlength=len(platforms))
-    active = rows.cols["user"][good]  # one raw id of each user type that is in the event files
-    samples = [users.ids[int(active[np.flatnonzero(users.type_idx[active] == users.kind(en))[0]])]
-               for en in ("student", "teacher", "staff", "public")]
     return {
         "rule_rows": rule_rows,
         "files": files,
@@ -206,7 +203,6 @@ def write_platform(land: Landing, schools: list[School], seed: int, events: int)
             "user_pool": users.n_pool,
             "users": int(np.count_nonzero(np.bincount(rows.cols["user"][good]))),
             "users_all_rows": int(np.count_nonzero(np.bincount(rows.cols["user"]))),
-            "user_id_samples": samples,
             "user_id_prefixes": {key_by_en("user_types", en): p for en, p in ID_PREFIX.items()},
             "valid_events_by_month": {f["month"]: f["valid"] for f in event_files},
             "valid_events_by_platform": {p: int(n) for p, n in zip(platforms, by_platform)},

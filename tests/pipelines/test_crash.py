@@ -168,3 +168,37 @@ def test_two_ingests_at_once_one_publishes_the_other_refuses_naming_the_holder(i
     assert [e["version"] for e in ledger(h)][-3:] == [version, first_version, current_version(h)]
     assert verified_version(h)["version"] == current_version(h)
     assert _temp_files(h) == []
+
+
+def test_a_night_killed_before_its_delta_commit_adds_nothing_and_the_next_adds_it_once(ingested):
+    """Killed after the new day's rows were validated and written as files of the Delta table, before
+    the commit that names them: readers see the table as it was, and the next night commits the day once."""
+    from deltalake import DeltaTable
+
+    from tests.landing_days import add_day_of_events
+    from warehouse import tables
+
+    h = ingested
+    assert run_nightly(h).success  # whatever earlier tests left, settled
+    table = DeltaTable(str(tables.path(h, "platform_events")))
+    before_version, before_rows = table.version(), tables.read(h, "platform_events", ["_row"]).height
+    version = current_version(h)
+    before = _published_bytes(h)
+    rel, n = add_day_of_events(h, "2026-09-29")
+
+    _kill_at(h, "delta:platform_events")
+
+    assert DeltaTable(str(tables.path(h, "platform_events"))).version() == before_version
+    assert tables.read(h, "platform_events", ["_row"]).height == before_rows  # written files, never named
+    assert _published_bytes(h) == before and current_version(h) == version
+    left = tables.uncommitted(h)
+    assert left, "the killed night had written its files"
+    summary = run_nightly(h)
+    assert summary.success
+    assert tables.uncommitted(h) == [] and not any(p.exists() for p in left)
+    assert any("uncommitted" in line for line in summary.recovered)
+    after = tables.read(h, "platform_events", ["_source_file"])
+    assert after.height == before_rows + n
+    assert after.filter(pl.col("_source_file") == rel).height == n
+    acc = _accounting(h, summary.version).filter(pl.col("source_file") == rel).row(0, named=True)
+    assert acc["rows_in"] == n == acc["valid"] + acc["flagged"] + acc["quarantined"]

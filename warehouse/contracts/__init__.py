@@ -126,6 +126,17 @@ class Partition:
             raise ValueError(f"partition by {self.by!r}: only 'month' is supported")
 
 
+@dataclass(frozen=True)
+class ExportSpec:
+    """What the OBEC export of a table publishing only aggregates cuts: a mart, by its period column,
+    with its own Thai headers (a table's rows would carry personal data, even hashed)."""
+
+    table: str
+    period: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+
 LOADS, SUPERSEDES, PUBLISHES = ("whole", "incremental"), ("key", "file"), ("rows", "aggregates")
 
 
@@ -155,6 +166,7 @@ class Contract:
     publish: str = "rows"  # "aggregates": rows stay in the lake; versions hold marts, quarantine, accounting
     pseudonymise: tuple[str, ...] = ()  # PII-01: replaced by a keyed hash before leaving landing/
     parameters: dict = field(default_factory=dict)  # fixed values the rules name as {$PARAMETER: name}
+    export: ExportSpec | None = None  # for `publish: aggregates`: the mart its OBEC export cuts
 
     def attention_for(self, rule_id: str) -> Attention:
         """When `rule_id` (a parse-level rule or one of this table's) needs a person on this table."""
@@ -343,6 +355,8 @@ def _load(path: Path) -> Contract:
     load = _choice(raw, "load", LOADS)
     if load == "incremental" and not raw.get("partition"):
         raise ValueError(f"{raw['table']}: an incremental table needs `partition:`")
+    if raw.get("publish") == "aggregates" and raw.get("period") and not raw.get("export"):
+        raise ValueError(f"{raw['table']}: a table publishing aggregates needs `export:` (the mart OBEC gets)")
     return Contract(
         table=raw["table"],
         th=raw["th"],
@@ -366,6 +380,8 @@ def _load(path: Path) -> Contract:
         publish=_choice(raw, "publish", PUBLISHES),
         pseudonymise=tuple(raw.get("pseudonymise", ())),
         parameters=dict(raw.get("parameters", {})),
+        export=ExportSpec(table=raw["export"]["table"], period=raw["export"]["period"], key=tuple(raw["export"]["key"]),
+                          columns=tuple(_columns(raw["export"]["columns"]))) if raw.get("export") else None,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from pipelines.config import TIMEZONE, Home
+from pipelines.calendar import fiscal_year_expr
 from pipelines.outcomes import CURRENT
 from warehouse.contracts import Contract, contracts
 from warehouse.export.cells import (
@@ -76,6 +78,25 @@ def _sources(exported: pl.DataFrame, quarantined: pl.DataFrame, superseded: pl.D
     return out.sort("arrival_seq", "source_file", nulls_last=True).to_dicts()
 
 
+def _period(rows: pl.DataFrame, column: str) -> pl.Expr:
+    """A row's period: its period column's value, or the BE fiscal year of a date column."""
+    return fiscal_year_expr(pl.col(column)) if rows.schema[column].is_temporal() else pl.col(column)
+
+
+def _sources_by_period(by_period: pl.DataFrame, accounting: pl.DataFrame) -> list[dict]:
+    """Every submission with rows in the period (from the accounting), for an export of aggregates."""
+    known = accounting.select("source_file", "sha256").unique()
+    return (
+        by_period.filter(pl.col("rows_in") > 0)
+        .join(known, on="source_file", how="left")
+        .select("source_file", "sha256", "arrival_seq",
+                (pl.col("valid") + pl.col("flagged")).alias("rows_aggregated"),
+                pl.col("quarantined").alias("rows_quarantined"), pl.col("superseded").alias("rows_superseded"))
+        .sort("arrival_seq", "source_file", nulls_last=True)
+        .to_dicts()
+    )
+
+
 def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: str | None = None) -> dict:
     """Write `<survey>_<period>.csv`, `.xlsx` and `manifest.json` into `out_dir`; return the manifest.
 
@@ -86,18 +107,23 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
     contract = _survey(survey)
     snap = _Version(home, version)
     out_dir, previous = check_target(home, Path(out_dir))
-    version, pcol = snap.name, contract.period
-
+    version = snap.name
     period = int(period)  # the CLI may pass "2569"
-    rows = snap.table(survey).filter(pl.col(pcol) == period, pl.col("outcome").is_in(CURRENT))
-    rows = rows.sort(list(contract.key), maintain_order=True)
+    spec = contract.export
+    # What is cut: the table's validated rows, or for a table that publishes only aggregates (platform
+    # events) the mart its contract names, with that mart's own columns and Thai headers.
+    shape = replace(contract, columns=spec.columns, key=spec.key, personal=(), pseudonymise=()) if spec else contract
+    pcol = spec.period if spec else contract.period
+    table = snap.table(spec.table if spec else survey)
+    in_period = _period(table, pcol) == period
+    rows = table.filter(in_period if spec else in_period & pl.col("outcome").is_in(CURRENT))
+    rows = rows.sort(list(shape.key), maintain_order=True, nulls_last=False)
     if rows.is_empty():
         raise ExportError(
             f"ไม่มีข้อมูลที่ผ่านการตรวจสอบของ {contract.th} ปี {period} ในคลังข้อมูลรุ่น {version}",
             f"no validated {survey} rows for period {period} in warehouse version {version}",
         )
     quarantined = snap.table("quarantine").filter(pl.col("table_name") == survey, pl.col("period") == period)
-    superseded = snap.table(f"{survey}_history").filter(pl.col(pcol) == period, pl.col("outcome") == "superseded")
     rules = (
         snap.table("rule_results")
         .filter(pl.col("table_name") == survey, pl.col("period") == period)
@@ -105,6 +131,20 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         .sort("rule_id")
     )
     accounting = snap.table("file_accounting").filter(pl.col("table_name") == survey)
+    if spec:
+        by_period = snap.table("file_accounting_by_period").filter(pl.col("table_name") == survey, pl.col("period") == period)
+        sources = _sources_by_period(by_period, accounting)
+        counts = {k: int(by_period.get_column(k).sum() or 0) for k in ("valid", "flagged", "quarantined", "superseded")}
+        row_counts = {"exported": rows.height, "aggregated_from": {"valid": counts["valid"], "flagged": counts["flagged"]},
+                      "quarantined": counts["quarantined"], "superseded": counts["superseded"]}
+    else:
+        history = snap.table(f"{survey}_history")
+        superseded = history.filter(_period(history, pcol) == period, pl.col("outcome") == "superseded")
+        sources = _sources(rows, quarantined, superseded, accounting)
+        flagged = rows.filter(pl.col("outcome") == "flagged").height
+        row_counts = {"exported": rows.height, "valid": rows.height - flagged, "flagged": flagged,
+                      "quarantined": quarantined.height, "superseded": superseded.height}
+    contract = shape
 
     # One frame, built once, is what both files carry: formatted the Thai way, formula text neutralised.
     table, touched = neutralised(formatted(rows, contract))
@@ -113,10 +153,9 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
     sheet = sheet_name(contract.th)
     published_at = snap.manifest["published_at"]
     created = datetime.fromisoformat(published_at).astimezone(UTC).replace(tzinfo=None)
-    flagged = rows.filter(pl.col("outcome") == "flagged").height
     manifest = {
         "survey": survey,
-        "survey_th": contract.th,
+        "survey_th": _survey(survey).th,
         "survey_en": contract.en,
         "period_column": pcol,
         "period": period,
@@ -124,18 +163,13 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
             "version": version, "published_at": published_at, "run_id": snap.manifest.get("run_id"),
             "snapshot_sha256": dict(sorted(snap.read_tables.items())),  # verified before reading
         },
-        "rows": {
-            "exported": rows.height,
-            "valid": rows.height - flagged,
-            "flagged": flagged,
-            "quarantined": quarantined.height,
-            "superseded": superseded.height,
-        },
+        "rows": row_counts,
         "rules": rules.to_dicts(),
-        "sources": _sources(rows, quarantined, superseded, accounting),
+        "sources": sources,
         "files": [],
         "columns": [{"name": c.name, "header_th": c.header_th} for c in contract.public_columns],
-        "personal_columns_excluded": list(contract.personal),
+        "personal_columns_excluded": list(_survey(survey).personal) + list(_survey(survey).pseudonymise),
+        "aggregated_from": (f"{survey} → {spec.table}: counts only, no event rows, no user ids" if spec else None),
         "formula_cells_neutralised": {
             "rule_th": FORMULA_RULE_TH,
             "rule_en": FORMULA_RULE_EN,

@@ -37,7 +37,7 @@ def ingested(tmp_path_factory):
     result = dg.materialize([landing_files, raw_rows], resources={"khlang": KhlangHome(root=str(h.root))})
     assert result.success
     report = lake.read(h, "raw", "file_report")
-    raw = {t: lake.read(h, "raw", t) for t in contracts()}
+    raw = {t: lake.read(h, "raw", t) for t, c in contracts().items() if c.load == "whole"}
     return h, report, raw
 
 
