@@ -109,6 +109,12 @@ def periods() -> list[int]:
     return [NO_PERIOD if p is None else p for p in found]
 
 
+def latest_accepted_period() -> int | None:
+    """The newest period with accepted (valid or flagged) rows: where the quality page opens. A newer
+    period may hold only quarantined rows (a platform row dated in the future) and is still a choice."""
+    return q("SELECT max(period) AS p FROM file_accounting_by_period WHERE valid + flagged > 0")["p"][0]
+
+
 # ---------------------------------------------------------------- overview
 def register_counts() -> dict:
     return q(

@@ -16,6 +16,7 @@ from pathlib import Path
 import polars as pl
 
 from pipelines.calendar import fiscal_year_expr, fiscal_year_of, today as today_in_bangkok
+from pipelines.parsing.cells import PLAUSIBLE_BE_YEARS
 from pipelines.enrich import enrich
 from pipelines.outcomes import CURRENT, decide
 from warehouse.contracts import Contract
@@ -136,6 +137,9 @@ def with_period(typed: pl.DataFrame, contract: Contract) -> pl.DataFrame:
         return typed.with_columns(_period=pl.lit(None, pl.Int32))
     year = pl.col(contract.period)
     if typed.schema[contract.period].is_temporal():
+        # A date a rule refuses as out of range (PLAT-03: 1970, 2030) is filed under its file's year,
+        # like an unreadable one, rather than under a year nobody reports on.
         year = fiscal_year_expr(year)
+        year = pl.when(year.is_between(*PLAUSIBLE_BE_YEARS)).then(year)
     file_year = year.drop_nulls().mode().sort().last().over("_source_file")
     return typed.with_columns(_period=pl.coalesce(year, file_year, pl.lit(fiscal_year_of(today_in_bangkok()))).cast(pl.Int32))

@@ -26,7 +26,8 @@ choices = data.periods()
 if not choices:
     st.info(L.NO_ROWS)
     st.stop()
-period = st.sidebar.selectbox(L.PERIOD, choices, index=0, key="quality_period",
+opening = data.latest_accepted_period()
+period = st.sidebar.selectbox(L.PERIOD, choices, index=choices.index(opening) if opening in choices else 0, key="quality_period",
                               format_func=lambda p: L.no_period_label() if p == data.NO_PERIOD else str(p))
 dated = period != data.NO_PERIOD
 shown_period = str(period) if dated else L.NO_PERIOD
