@@ -154,7 +154,7 @@ def validate(
     contract: Contract,
     parameters: dict[str, Any],
     project_root: Path | None = None,
-    docs: bool = True,
+    build_docs: bool = True,
 ) -> Validation:
     """Validate `frame` (must hold `_row_id`) against the contract's suite.
 
@@ -204,9 +204,9 @@ def validate(
                 gx.Checkpoint(
                     name=contract.table,
                     validation_definitions=[definition],
-                    # Without `docs` the result is stored and the site is built once later (a night's
+                    # Without `build_docs` the result is stored and the site is built once later (a night's
                     # batches validated in worker processes: expectations.docs.build).
-                    actions=[UpdateDataDocsAction(name="update_data_docs")] if docs else [],
+                    actions=[UpdateDataDocsAction(name="update_data_docs")] if build_docs else [],
                     result_format=result_format,
                 )
             )

@@ -67,7 +67,7 @@ def check_rows(
         from expectations.runner import validate
 
         with gx_lock(gx_root):
-            validation = validate(enriched, contract, params, project_root=gx_root, docs=docs)
+            validation = validate(enriched, contract, params, project_root=gx_root, build_docs=docs)
     else:
         from expectations import polars_engine
 

@@ -59,7 +59,25 @@ class BadFile:
         return self.entry or self.rel
 
 
+EVENT_HEADER = ["วันเวลา", "แพลตฟอร์ม", "รหัสผู้ใช้", "รหัสสถานศึกษา", "ประเภทเหตุการณ์", "รหัสสื่อ", "ระยะเวลา (วินาที)"]
+EVENT_ROWS = [
+    ["2025-10-01 08:15:02", "DLTV", "stu-9990001", "1040050011", "login", "", "0"],
+    ["2025-10-01 08:15:40", "DLTV", "stu-9990001", "1040050011", "view", "DLTV-P5-MATH-012", "1,250"],
+]
+
+
 # --- writers ------------------------------------------------------------------------------------------
+
+
+def _parquet(header: list[str], rows: list[list[str]]) -> Callable[[Path, Path], None]:
+    def make(path: Path, landing: Path) -> None:
+        import polars as pl
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        pl.DataFrame([pl.Series(h, [r[i] for r in rows], dtype=pl.String) for i, h in enumerate(header)]).write_parquet(path)
+
+    return make
+
 
 
 def _csv(rows: list[list[str]], sep: str = ",") -> str:
@@ -223,6 +241,19 @@ def battery(seed: int = 2569) -> list[BadFile]:
         BadFile("name-with-newline-and-quotes", "2569/บัญชี \"จัดสรร\"\nรอบ 2 'ล่าสุด'.csv",
                 "a file name with a newline and both quotes", _put(_alloc_csv().encode("utf-8-sig")),
                 table="dltv_allocation", rows=3, excel_rows=(3, 4, 5)),
+        # Platform exports (contract 3.4): a CSV named .parquet, an event log without its user column (as
+        # CSV and as Parquet).
+        BadFile("csv-named-parquet", "platform/events/events_2569-10.parquet", "an event-log CSV named .parquet",
+                _put(_csv([EVENT_HEADER, *EVENT_ROWS]).encode("utf-8")), kind="not_a_workbook",
+                says=("Parquet", "not a Parquet file")),
+        BadFile("events-without-user-column", "platform/events/events_ไม่มีผู้ใช้.csv", "an event log missing user_id",
+                _put(_csv([[h for h in EVENT_HEADER if h != "รหัสผู้ใช้"],
+                           *[[v for h, v in zip(EVENT_HEADER, r) if h != "รหัสผู้ใช้"] for r in EVENT_ROWS]]).encode("utf-8")),
+                kind="missing_column", sheet="csv", row=1, column="รหัสผู้ใช้", says=("รหัสผู้ใช้", "user_id")),
+        BadFile("parquet-without-event-type", "platform/events/events_2569-11.parquet", "a Parquet event log missing event_type",
+                _parquet([h for h in EVENT_HEADER if h != "ประเภทเหตุการณ์"],
+                         [[v for h, v in zip(EVENT_HEADER, r) if h != "ประเภทเหตุการณ์"] for r in EVENT_ROWS]),
+                kind="missing_column", sheet="parquet", row=1, column="ประเภทเหตุการณ์", says=("ประเภทเหตุการณ์", "event_type")),
     ]
 
 
