@@ -6,10 +6,25 @@ import dagster as dg
 from assets.raw import FILE_REPORT
 from assets.resources import KhlangHome
 from assets.validated import validated_assets
-from warehouse import lake, marts, views
+from warehouse import lake, marts, tables, views
+from warehouse.marts import monthly
 
 ALL_MARTS = (*marts.MARTS, *marts.GENERATED)
 UPSTREAM = [FILE_REPORT, *(a.key for a in validated_assets)]
+
+
+def _build(home, name: str, upstream: list[str], restrict: dict[str, list[str]] | None = None):
+    con = views.connect(home, restrict)
+    try:
+        # The marts this one reads, as their assets materialized them (not recomputed from the rows:
+        # a mart over a year of events would scan ten million rows once per mart that reads it).
+        for m in upstream:
+            con.execute(f"CREATE OR REPLACE VIEW {m} AS SELECT * FROM read_parquet({views.sql_string(lake.path(home, 'marts', m))})")
+        if name in marts.MARTS:
+            con.execute(f"CREATE OR REPLACE VIEW {name} AS {marts.sql(name)}")
+        return marts.build(con, name)
+    finally:
+        con.close()
 
 
 def mart_key(name: str) -> dg.AssetKey:
@@ -34,17 +49,12 @@ def build_mart_asset(name: str) -> dg.AssetsDefinition:
     )
     def _mart(context: dg.AssetExecutionContext, khlang: KhlangHome):
         home = khlang.home()
-        con = views.connect(home)
-        try:
-            # The marts this one reads, as their assets materialized them (not recomputed from the rows:
-            # a mart over a year of events would scan ten million rows once per mart that reads it).
-            for m in upstream:
-                con.execute(f"CREATE OR REPLACE VIEW {m} AS SELECT * FROM read_parquet({views.sql_string(lake.path(home, 'marts', m))})")
-            if name in marts.MARTS:
-                con.execute(f"CREATE OR REPLACE VIEW {name} AS {marts.sql(name)}")
-            df = marts.build(con, name)
-        finally:
-            con.close()
+        table = marts.by_month(name)
+        if table and tables.exists(home, table):
+            df, months = monthly.build(home, name, table, lambda restrict: _build(home, name, upstream, restrict))
+            context.log.info(f"{name}: recomputed {len(months)} month(s) of {table}: {', '.join(months) or 'none'}")
+        else:
+            df = _build(home, name, upstream)
         lake.write(df, lake.path(home, "marts", name))
         yield dg.MaterializeResult(metadata={"rows": df.height})
         if name == "coverage":

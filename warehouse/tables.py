@@ -129,6 +129,15 @@ def parquet_files(home: Home, table: str) -> list[str]:
     return [u.removeprefix("file://") for u in DeltaTable(str(path(home, table))).file_uris()]
 
 
+def month_files(home: Home, table: str) -> dict[str, list[str]]:
+    """The current snapshot's data files by month partition (`_month=yyyy-mm` in their path)."""
+    out: dict[str, list[str]] = {}
+    for f in parquet_files(home, table):
+        month = next((part.split("=", 1)[1] for part in Path(f).parts if part.startswith(f"{MONTH}=")), "unknown")
+        out.setdefault(month, []).append(f)
+    return {m: sorted(fs) for m, fs in sorted(out.items())}
+
+
 def read(home: Home, table: str, columns: list[str] | None = None) -> pl.DataFrame | None:
     """The current snapshot (selected columns) or None when the table has no rows yet."""
     files = parquet_files(home, table)

@@ -36,13 +36,13 @@ def sql_string(path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> str | None:
+def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract, files: list[str] | None = None) -> str | None:
     """An incremental table's rows as the landing zone stands now: the Delta table's current files,
     keeping only paths still in landing/; rows of a path's earlier content, and rows a later one
     replaced for the same key, are `superseded` (pipelines.incremental.supersession)."""
     from pipelines.incremental import superseded_path
 
-    files = tables.parquet_files(home, c.table)
+    files = tables.parquet_files(home, c.table) if files is None else files
     report = lake.path(home, "raw", "file_report")
     if not files or not report.exists():
         return None
@@ -77,11 +77,12 @@ def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract)
     return f"_delta_{c.table}"
 
 
-def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract) -> None:
-    """`_rows_<table>`: every validated row of every partition, with outcome."""
+def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract, files: list[str] | None = None) -> None:
+    """`_rows_<table>`: every validated row of every partition, with outcome (of an incremental table:
+    of its `files` only, when given)."""
     source = f"read_parquet('{lake.glob(home, 'validated', c.table)}', union_by_name=true)"
     if c.load == "incremental":
-        source = _incremental_source(con, home, c)
+        source = _incremental_source(con, home, c, files)
     if source is None or (c.load == "whole" and not lake.exists(home, "validated", c.table)):
         from pipelines.validate import empty_rows
 
@@ -348,12 +349,13 @@ def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         con.execute(f"CREATE OR REPLACE VIEW expectation_results AS SELECT * FROM read_parquet('{results}', union_by_name=true)")
 
 
-def connect(home: Home) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with every published name defined over the lake."""
+def connect(home: Home, restrict: dict[str, list[str]] | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with every published name defined over the lake. `restrict`: for incremental
+    tables, the data files to read instead of the whole table (one month's, for marts built by month)."""
     con = duckdb.connect()
     _reference(con)
     for c in contracts().values():
-        _all_rows(con, home, c)
+        _all_rows(con, home, c, (restrict or {}).get(c.table))
     for c in contracts().values():
         _items_long(con, c)
     _quarantine(con, home)

@@ -86,6 +86,19 @@ def build(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
     return con.execute(f"SELECT * FROM {name}").pl()
 
 
+BY_MONTH = re.compile(r"^-- by month: (\w+)", re.M)
+
+
+def by_month(name: str) -> str | None:
+    """The incremental table a mart is computed from month by month (`-- by month: <table>` in its SQL):
+    every group it makes lies within one month of that table's partitions, so the mart is the months'
+    results put together, and a night recomputes only the months whose files changed."""
+    if name not in MARTS:
+        return None
+    m = BY_MONTH.search(sql(name))
+    return m.group(1) if m else None
+
+
 def description(name: str) -> str:
     """The SQL file's leading comment: the mart's business description (shown in Dagster)."""
     if name in GENERATED:
@@ -97,5 +110,5 @@ def description(name: str) -> str:
             "missing_submissions": "Schools in a coverage population with no valid or flagged row for the period: "
                                    "status 'rejected' (a row naming the school was quarantined) or 'not_sent'.",
         }[name]
-    lines = [ln[3:] for ln in sql(name).splitlines() if ln.startswith("-- ")]
+    lines = [ln[3:] for ln in sql(name).splitlines() if ln.startswith("-- ") and not BY_MONTH.match(ln)]
     return " ".join(lines)
