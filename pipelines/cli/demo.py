@@ -117,6 +117,7 @@ def cmd_demo(args) -> int:
   warehouse (DuckDB):  {h.duckdb_path}
       {khlang} sql "SELECT * FROM dltv_needs"      (or the DuckDB CLI: duckdb {h.duckdb_path} -readonly)
   quarantine:          {khlang} sql "SELECT source_file, row_number, rule_ids, reason_th FROM quarantine"
+  platforms:           {khlang} sql "SELECT * FROM platform_monthly_users"   (event rows stay in the lake; user ids hashed)
   GX Data Docs:        {h.data_docs}
   OBEC export {latest}:    {out}
 {chr(10).join(root)}
