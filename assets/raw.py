@@ -59,21 +59,11 @@ def _specs() -> list[dg.AssetSpec]:
     return specs
 
 
-def _fingerprint() -> str:
-    """The parse cache's fingerprint, with the PII key's id ("no-key" when none is configured)."""
-    from pipelines.pii import KeyProblem, key_id, load_key
-
-    try:
-        return parsed_files.fingerprint(key_id(load_key()))
-    except KeyProblem:
-        return parsed_files.fingerprint("no-key")
-
-
 @dg.multi_asset(specs=_specs())
 def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
     home = khlang.home()
     files = lake.read(home, "landing", "files")
-    fp = _fingerprint()
+    fp = parsed_files.current_fingerprint()
     # Contents not parsed before: parsed (and cached) first, in worker processes when they are big.
     readable = files.filter(pl.col("skip_kind").is_null())
     new = [r for r in readable.unique("sha256", keep="first", maintain_order=True).iter_rows(named=True)

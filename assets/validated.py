@@ -114,17 +114,29 @@ def _combined(contract: Contract, validations: list[Validation]) -> Validation:
                       sum(v.seconds for v in validations))
 
 
-def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
-    """An incremental table (platform exports): each landing content validated once and appended to its
-    Delta table (pipelines.incremental); the checks judge the night's new rows."""
+def _deps_and_checks(contract: Contract) -> tuple[list[dg.AssetKey], list[dg.AssetCheckSpec]]:
+    """What a validated table reads (its raw rows, the register and past allocations it is enriched with)
+    and one asset check per rule."""
     key = validated_key(contract.table)
-    deps = [raw_key(contract.table), FILE_REPORT]
+    deps = [raw_key(contract.table)]
+    if contract.load == "incremental":
+        deps.append(FILE_REPORT)  # which landing contents are this table's, and which are new
     if "register" in contract.enrich:
         deps.append(validated_key("schools"))
+    if "recent_allocations" in contract.enrich:
+        deps.append(validated_key("dltv_allocation"))
     checks = [
         dg.AssetCheckSpec(rid.replace("-", "_"), asset=key, description=f"{rid}: {_rule(contract, rid).th} / {_rule(contract, rid).en}")
         for rid in rule_ids(contract)
     ]
+    return deps, checks
+
+
+def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
+    """An incremental table (platform exports): each landing content validated once and appended to its
+    Delta table (pipelines.incremental); the checks judge the night's new rows."""
+    key = validated_key(contract.table)
+    deps, checks = _deps_and_checks(contract)
 
     @dg.asset(
         key=key,
@@ -141,16 +153,11 @@ def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
     )
     def _validated(context: dg.AssetExecutionContext, khlang: KhlangHome):
         from pipelines import incremental, parsed_files
-        from pipelines.pii import KeyProblem, key_id, load_key
 
         home = khlang.home()
         t = time.perf_counter()
-        try:
-            kid = key_id(load_key())
-        except KeyProblem:
-            kid = "no-key"
         report = lake.read(home, "raw", "file_report")
-        night = incremental.validate_new(home, contract, report, parsed_files.fingerprint(kid), today(), context.log.info)
+        night = incremental.validate_new(home, contract, report, parsed_files.current_fingerprint(), today(), context.log.info)
         validation = _combined(contract, night.validations)
         rows = night.failing if night.failing is not None else pl.DataFrame(
             schema={"_source_file": pl.String, "_sheet": pl.String, "_row": pl.Int32, "_outcome": pl.String,
@@ -181,16 +188,8 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
     if contract.load == "incremental":
         return build_incremental_asset(contract)
     key = validated_key(contract.table)
-    deps = [raw_key(contract.table)]
-    if "register" in contract.enrich:
-        deps.append(validated_key("schools"))
-    if "recent_allocations" in contract.enrich:
-        deps.append(validated_key("dltv_allocation"))
+    deps, checks = _deps_and_checks(contract)
     partitioned = contract.period is not None
-    checks = [
-        dg.AssetCheckSpec(rid.replace("-", "_"), asset=key, description=f"{rid}: {_rule(contract, rid).th} / {_rule(contract, rid).en}")
-        for rid in rule_ids(contract)
-    ]
 
     @dg.asset(
         key=key,

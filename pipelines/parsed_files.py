@@ -53,6 +53,16 @@ def fingerprint(key_id: str) -> str:
     return hashlib.sha256(f"{_code_digest()}|{key_id}".encode()).hexdigest()[:20]
 
 
+def current_fingerprint() -> str:
+    """The fingerprint with the configured PII key's id ("no-key" when none is configured)."""
+    from pipelines.pii import KeyProblem, key_id, load_key
+
+    try:
+        return fingerprint(key_id(load_key()))
+    except KeyProblem:
+        return fingerprint("no-key")
+
+
 def root(home: Home) -> Path:
     return home.lake / "raw" / "files"
 
