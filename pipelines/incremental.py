@@ -112,7 +112,8 @@ def _raw(home: Home, fp: str, contract: Contract, batch: list[dict]) -> pl.DataF
 def landing_raw(home: Home, contract: Contract) -> pl.DataFrame:
     """Every current landing content's raw rows of this table, from the parse cache (tools and tests:
     the nightly run reads only new contents)."""
-    now = current_contents    return _raw(home, parsed_files.current_fingerprint(), contract, now.to_dicts()) if now.height else pl.DataFrame()
+    now = current_contents(lake.read(home, "raw", "file_report"), contract.table)
+    return _raw(home, parsed_files.current_fingerprint(), contract, now.to_dicts()) if now.height else pl.DataFrame()
 
 
 def _stored(contract: Contract, raw: pl.DataFrame, rows: pl.DataFrame) -> pl.DataFrame:
