@@ -49,9 +49,10 @@ def build_mart_asset(name: str) -> dg.AssetsDefinition:
     )
     def _mart(context: dg.AssetExecutionContext, khlang: KhlangHome):
         home = khlang.home()
-        table = marts.by_month(name)
-        if table and tables.exists(home, table):
-            df, months = monthly.build(home, name, table, lambda restrict: _build(home, name, upstream, restrict))
+        monthly_from = marts.by_month(name)
+        if monthly_from and tables.exists(home, monthly_from[0]):
+            table, column = monthly_from
+            df, months = monthly.build(home, name, table, column, lambda restrict: _build(home, name, upstream, restrict))
             context.log.info(f"{name}: recomputed {len(months)} month(s) of {table}: {', '.join(months) or 'none'}")
         else:
             df = _build(home, name, upstream)

@@ -86,17 +86,18 @@ def build(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
     return con.execute(f"SELECT * FROM {name}").pl()
 
 
-BY_MONTH = re.compile(r"^-- by month: (\w+)", re.M)
+BY_MONTH = re.compile(r"^-- by month: (\w+), rows by (\w+)", re.M)
 
 
-def by_month(name: str) -> str | None:
-    """The incremental table a mart is computed from month by month (`-- by month: <table>` in its SQL):
-    every group it makes lies within one month of that table's partitions, so the mart is the months'
-    results put together, and a night recomputes only the months whose files changed."""
+def by_month(name: str) -> tuple[str, str] | None:
+    """(incremental table, date column) for a mart computed month by month (`-- by month: <table>, rows
+    by <column>` in its SQL): every group it makes lies within one month of that table's partitions and
+    its <column> (a date) says which, so the mart is the months' results put together, and a night
+    recomputes only the months whose files changed."""
     if name not in MARTS:
         return None
     m = BY_MONTH.search(sql(name))
-    return m.group(1) if m else None
+    return (m.group(1), m.group(2)) if m else None
 
 
 def description(name: str) -> str:

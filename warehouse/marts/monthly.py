@@ -44,10 +44,12 @@ def _base(home: Home, mart: str, table: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
-def build(home: Home, mart: str, table: str,
+def build(home: Home, mart: str, table: str, column: str,
           compute: Callable[[dict[str, list[str]]], pl.DataFrame]) -> tuple[pl.DataFrame, list[str]]:
-    """The mart from its months; `compute(restrict)` computes it over the files given for `table`.
-    Returns the mart and the months recomputed."""
+    """The mart from its months; `compute(restrict)` computes it over the files given for `table`, and
+    the mart's date `column` says which month each row belongs to. The months to recompute are computed
+    together, in one scan of their files (a first load: the whole year at once), and kept month by
+    month. Returns the mart and the months recomputed."""
     folder = _folder(home, mart)
     folder.mkdir(parents=True, exist_ok=True)
     try:
@@ -56,19 +58,21 @@ def build(home: Home, mart: str, table: str,
         index = {}
     base = _base(home, mart, table)
     months = tables.month_files(home, table)
-    recomputed = []
-    for month, files in months.items():
-        signature = hashlib.sha256((base + "\n" + "\n".join(Path(f).name for f in files)).encode()).hexdigest()
-        part = folder / f"{month}.parquet"
-        if index.get(month) == signature and part.exists():
-            continue
-        lake.write(compute({table: files}), part)
-        index[month] = signature
-        recomputed.append(month)
+    signatures = {m: hashlib.sha256((base + "\n" + "\n".join(Path(f).name for f in files)).encode()).hexdigest()
+                  for m, files in months.items()}
+    todo = [m for m in months if index.get(m) != signatures[m] or not (folder / f"{m}.parquet").exists()]
+    if todo:
+        fresh = compute({table: [f for m in todo for f in months[m]]})
+        by_month = {k[0]: part for k, part in fresh.with_columns(_m=pl.col(column).dt.strftime("%Y-%m"))
+                    .partition_by("_m", as_dict=True, maintain_order=True).items()}
+        for m in todo:
+            part = by_month.get(m)
+            lake.write(part.drop("_m") if part is not None else fresh.head(0), folder / f"{m}.parquet")
+            index[m] = signatures[m]
     for month in [m for m in index if m not in months]:  # a month no file holds any more
         (folder / f"{month}.parquet").unlink(missing_ok=True)
         del index[month]
     write_atomic(folder / INDEX, json.dumps(index, indent=1, sort_keys=True).encode("utf-8"))
     parts = [pl.read_parquet(folder / f"{m}.parquet") for m in months]
     frame = pl.concat(parts, how="vertical_relaxed") if parts else compute({table: []})
-    return frame, recomputed
+    return frame, todo

@@ -2,7 +2,7 @@
 -- distinct active users, sessions (logins), media views, downloads, quiz submissions, all events and
 -- their total duration (s). school_code NULL = public users (no school). Counts only: the event rows
 -- and their pseudonymous user_id are never published. fiscal_year (BE) is the date's, for OBEC exports.
--- by month: platform_events (each month is computed from its own partition; a night recomputes the months it changed)
+-- by month: platform_events, rows by date (a night recomputes only the months whose partitions changed)
 SELECT e.timestamp::DATE AS date,
        (year(e.timestamp::DATE + INTERVAL 3 MONTH) + 543)::INTEGER AS fiscal_year,
        e.platform,

@@ -2,7 +2,7 @@
 -- (platform 'ALL': a person using two platforms counts once). Unlike the user-days of the use marts,
 -- these are people (pseudonymous ids counted, never published). Also the month's events and how many
 -- schools' users were active (public users not counted as a school).
--- by month: platform_events (each month is computed from its own partition; a night recomputes the months it changed)
+-- by month: platform_events, rows by month (a night recomputes only the months whose partitions changed)
 WITH e AS (
     SELECT date_trunc('month', timestamp)::DATE AS month, platform, user_id, school_code FROM platform_events
 )

@@ -2,7 +2,7 @@
 -- distinct users and total duration (s) of each content_id, the top 20 by views (then downloads,
 -- users) of every month and platform; rank 1 = most viewed. Events without a content_id (logins)
 -- are not content. Only the top 20 are kept: sums over several months are of those lists only.
--- by month: platform_events (each month is computed from its own partition; a night recomputes the months it changed)
+-- by month: platform_events, rows by month (a night recomputes only the months whose partitions changed)
 WITH per_content AS (
     SELECT date_trunc('month', e.timestamp)::DATE AS month, e.platform, e.content_id,
            count(*) FILTER (WHERE e.event_type = 'view') AS views,
