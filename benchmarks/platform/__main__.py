@@ -1,7 +1,7 @@
 """Platform benchmark (issue 7, points 5 and 7): a year of digital-platform events through the nightly job.
 
 Usage (prints one table per size, writes benchmarks/out/platform-<timestamp>.json):
-    .venv/bin/python benchmarks/platform.py [--sizes 1000000,10000000] [--keep DIR]
+    .venv/bin/python benchmarks/platform [--sizes 1000000,10000000] [--keep DIR]
 
 For each size the sample district is generated with that many events (`python -m pipelines.sample --out
 ROOT --events N`: 12 monthly event files, CSV with Thai or English headers and Parquet, and the DLTV/DLIT
@@ -23,7 +23,7 @@ daily files, beside the 300-school survey sample; not timed) and, each in a fres
    return None), (c) ONE DuckDB query, `list(_row_id) FILTER (WHERE ...)` per rule, its predicates
    generated from the contract's expectations. The failing row sets of (a), (b), (c) and the rule ids the
    pipeline stored must be identical; ratios GX/DuckDB.
-4. Plain pandas baseline (`benchmarks/platform_pandas.py`) on the same landing files: the same rules,
+4. Plain pandas baseline (`benchmarks/platform/pandas_baseline.py`) on the same landing files: the same rules,
    hashing and aggregates; its aggregates are compared with Khlang's published marts. Stopped at 12 GiB
    or 10 minutes (then what it reached is reported).
 5. Incremental night: one new day of events (a day of the last CSV month, the one whose size is nearest
@@ -39,24 +39,9 @@ from __future__ import annotations
 
 import sys
 
-if __name__ == "platform":
-    # This file is named as the standard library's `platform` module. A script run from this folder
-    # (`python benchmarks/ingest.py`) has the folder first on sys.path, so its `import platform` (or
-    # pandas', Dagster's) lands here: hand the importer the real module and stop being a benchmark.
-    import importlib.util as _util
-    import os as _os
-    import sysconfig as _sysconfig
+from pathlib import Path as _Path
 
-    _spec = _util.spec_from_file_location("platform", _os.path.join(_sysconfig.get_path("stdlib"), "platform.py"))
-    _real = _util.module_from_spec(_spec)
-    sys.modules["platform"] = _real  # what `import platform` returns once this file has run
-    _spec.loader.exec_module(_real)
-else:
-    from pathlib import Path as _Path
-
-    _here = _Path(__file__).resolve().parent  # the same shadowing in this process and its children:
-    sys.path[:] = [p for p in sys.path if _Path(p or ".").resolve() != _here]  # run from the repository root
-    sys.path.insert(0, str(_here.parent))
+sys.path.insert(0, str(_Path(__file__).resolve().parents[2]))  # the repository: pipelines, warehouse, benchmarks
 
 import argparse
 import hashlib
@@ -74,8 +59,8 @@ from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent
-OUT = HERE / "out"
+REPO = HERE.parents[1]
+OUT = HERE.parent / "out"
 PYTHON = sys.executable
 KHLANG = Path(sys.executable).parent / "khlang"
 PAGE = os.sysconf("SC_PAGE_SIZE")
@@ -503,7 +488,7 @@ def new_day(root: Path) -> dict:
 
 
 def pandas_baseline(root: Path, key: Path, out: Path, logs: Path) -> dict:
-    r = run_tree([PYTHON, str(HERE / "platform_pandas.py"), "--home", str(root), "--key", str(key), "--out", str(out)],
+    r = run_tree([PYTHON, str(HERE / "pandas_baseline.py"), "--home", str(root), "--key", str(key), "--out", str(out)],
                  child_env(), logs / "pandas", limit_mib=PANDAS_LIMIT_MIB, limit_s=PANDAS_LIMIT_S)
     phases = [ln for ln in r["stderr_tail"].splitlines() if ln.startswith("phase: ")]
     r["last_phase"] = phases[-1][len("phase: "):] if phases else None
@@ -680,7 +665,7 @@ def table(r: dict) -> str:
             pres = (f"STOPPED ({p['stopped']}) at phase {p['last_phase']}" if p["stopped"]
                     else f"FAILED rc={p['rc']} at phase {p['last_phase']}")
             rate = "-"
-        lines.append(row("plain pandas (platform_pandas.py)", p, rate, pres))
+        lines.append(row("plain pandas (pandas_baseline.py)", p, rate, pres))
     for label, key in (("incremental night (+1 day)", "incremental"), ("no-change night", "no_change")):
         run = r.get(key)
         if not run:

@@ -3,7 +3,7 @@ checked and aggregated the way a careful analyst would write it in pandas, with 
 pipeline (no Polars, no GX, no Dagster, no DuckDB).
 
 Usage (prints one JSON line; writes the aggregates as Parquet into --out when given):
-    .venv/bin/python benchmarks/platform_pandas.py --home DATA_ROOT [--key KEY_FILE] [--out DIR] [--today YYYY-MM-DD]
+    .venv/bin/python benchmarks/platform/pandas_baseline.py --home DATA_ROOT [--key KEY_FILE] [--out DIR] [--today YYYY-MM-DD]
 
 `benchmarks/platform.py` runs it in a fresh process beside `khlang ingest` on the same landing files and
 compares its aggregates with Khlang's published marts (platform_events_daily, platform_monthly_users,
@@ -47,11 +47,8 @@ from resource import RUSAGE_SELF, getrusage
 from zoneinfo import ZoneInfo
 
 STARTED = time.perf_counter()
-ROOT = Path(__file__).resolve().parents[1]
-# Run as a script, this folder comes first on sys.path, where benchmarks/platform.py would stand in for
-# the standard library's `platform` (pandas imports it): the repository root instead.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
-sys.path.insert(0, str(ROOT))
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # the repository: the contracts' header aliases
 
 EVENTS, DAILY, SCHOOLS = "platform_events", "platform_daily", "schools"
 COUNTS = ["active_users", "sessions", "media_views", "downloads"]
