@@ -64,6 +64,7 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
     `wait_seconds` (<0: for ever); the refused run leaves nothing behind, not even a failed Dagster run.
     """
     warnings.filterwarnings("ignore", module="dagster")
+    _warm_if_big(home)  # the worker server's imports then overlap Dagster's own
     import dagster as dg
 
     from assets.automation import nightly_job
@@ -98,6 +99,16 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
     version, accounting, source = _own_accounting(home, result)
     return RunSummary(result.success, result.run_id, version, current_version(home), accounting, source, failed,
                       recovered)
+
+
+def _warm_if_big(home: Home) -> None:
+    """Start the worker processes' server now when tonight's new landing files are big (a first load)."""
+    from pipelines.landing import new_bytes
+    from pipelines.parallel import warm
+    from pipelines.parsed_files import PARALLEL_BYTES
+
+    if home.landing.is_dir() and new_bytes(home) > PARALLEL_BYTES:
+        warm()
 
 
 def _own_accounting(home: Home, result) -> tuple[str | None, pl.DataFrame, str | None]:
