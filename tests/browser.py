@@ -82,3 +82,21 @@ def launch_chromium(playwright: Any, *, headless: bool = True, extra_args: list[
         args=[*CHROMIUM_ARGS, *(extra_args or [])],
         **kwargs,
     )
+
+
+def offline_context(browser: Any, outside: list[str], **kwargs: Any):
+    """A Thai, 1440-wide browser context in which every request leaving 127.0.0.1 is refused and written
+    to `outside`: the office's machines are offline, so nothing a page needs may come from the internet."""
+    from urllib.parse import urlsplit
+
+    context = browser.new_context(**{"viewport": {"width": 1440, "height": 1000}, "locale": "th-TH", **kwargs})
+
+    def only_localhost(route) -> None:
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_localhost)
+    return context

@@ -28,7 +28,7 @@ import pytest
 
 from dashboards import labels as L
 from pipelines import config
-from tests.browser import launch_chromium, require_chromium
+from tests.browser import launch_chromium, offline_context, require_chromium
 
 pytestmark = pytest.mark.browser
 
@@ -171,16 +171,7 @@ def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_u
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="th-TH")
-
-            def only_localhost(route):
-                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-                    route.continue_()
-                else:  # the office's machines are offline: nothing may need the internet
-                    outside.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", only_localhost)
+            context = offline_context(browser, outside)
             page = context.new_page()
 
             # ---- overview
@@ -249,16 +240,7 @@ def test_platform_page_in_chromium_thai_charts_and_screenshot(server):
     with sync_playwright() as pw:
         browser = launch_chromium(pw)
         try:
-            context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="th-TH")
-
-            def only_localhost(route):
-                if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
-                    route.continue_()
-                else:
-                    outside.append(route.request.url)
-                    route.abort()
-
-            context.route("**/*", only_localhost)
+            context = offline_context(browser, outside)
             page = context.new_page()
             page.goto(f"{server}/platform", wait_until="domcontentloaded")
             page.get_by_role("heading", name=L.PAGE_PLATFORM[0], exact=True).wait_for(timeout=60_000)

@@ -20,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import charts, data, fmt
 from dashboards import labels as L
+from tests.dashboards.page_text import texts
 from pipelines import config
 from warehouse.contracts import get, lists
 from warehouse.publish import publish, read_snapshot
@@ -66,14 +67,6 @@ def latest_year(home: config.Home) -> int:
     return one(home, "SELECT max(fiscal_year) FROM dltv_needs")
 
 
-def texts(at: AppTest) -> str:
-    """Everything a page shows as text: headings, markdown, messages, metrics and table cells."""
-    parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info", "error", "success", "warning")
-             for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    parts += [d.value.to_csv() for d in [*at.dataframe, *at.table]]
-    parts += [c.proto.spec + c.proto.datasets.__repr__() for c in at.get("vega_lite_chart")]
-    return "\n".join(map(str, parts))
 
 
 @pytest.mark.parametrize("page", PAGES)

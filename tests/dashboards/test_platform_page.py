@@ -26,6 +26,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboards import data, fmt
 from dashboards import labels as L
+from tests.dashboards.page_text import texts
 from pipelines import config
 from warehouse import marts
 from warehouse.contracts import get
@@ -58,13 +59,6 @@ def frame_with(at: AppTest, column: str):
     return found[0]
 
 
-def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("title", "caption", "markdown", "subheader", "info", "error", "success", "warning")
-             for e in getattr(at, kind)]
-    parts += [f"{m.label} {m.value}" for m in at.metric]
-    parts += [d.value.to_csv() for d in [*at.dataframe, *at.table]]
-    parts += [c.proto.spec + c.proto.datasets.__repr__() for c in at.get("vega_lite_chart")]
-    return "\n".join(map(str, parts))
 
 
 def chart_data(chart) -> pl.DataFrame:
