@@ -14,13 +14,13 @@ import dagster as dg
 import polars as pl
 
 from assets.metadata import md_table
-from assets.partitions import fiscal_year_of, fiscal_years, today
+from assets.partitions import fiscal_years, today
 from assets.raw import FILE_REPORT, raw_key
 from expectations.results import ExpectationOutcome, Validation
 from assets.resources import KhlangHome
 from pipelines.attention import judge
 from pipelines.casting import cast
-from pipelines.outcomes import CURRENT, OUTCOMES
+from pipelines.outcomes import OUTCOMES
 from pipelines.validate import check_rows, current_rows, with_period
 from warehouse import lake
 from warehouse.contracts import Contract, contracts, parse_rules
