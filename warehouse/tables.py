@@ -15,17 +15,16 @@ with DuckDB or Polars directly: no Delta reader is needed beside the writer.
 from __future__ import annotations
 
 import json
-from urllib.parse import unquote
 import time
 import uuid
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
 
 from pipelines.config import Home
-
-ROW_GROUP_ROWS = 32_768  # as the lake's files (warehouse.lake)
+from warehouse.lake import ROW_GROUP_ROWS
 
 FILES_KEY = "khlang.files"  # commit metadata: the landing contents a commit added (JSON list)
 FINGERPRINT_KEY = "khlang.fingerprint"  # the contracts/parsing/key fingerprint the rows were made with
@@ -49,8 +48,12 @@ class State:
     fingerprint: str | None = None
     contents: list[dict] = field(default_factory=list)  # {path, sha256, arrival_seq, rows}
 
+    @cached_property
+    def _held(self) -> frozenset[tuple[str, str]]:
+        return frozenset((c["path"], c["sha256"]) for c in self.contents)
+
     def has(self, path_: str, sha256: str) -> bool:
-        return any(c["path"] == path_ and c["sha256"] == sha256 for c in self.contents)
+        return (path_, sha256) in self._held
 
 
 def state(home: Home, table: str) -> State:
@@ -150,20 +153,25 @@ def read(home: Home, table: str, columns: list[str] | None = None) -> pl.DataFra
 
 def uncommitted(home: Home) -> list[Path]:
     """Data files under lake/tables/ that no commit of their table names: what a night killed between
-    writing its files and committing them left. Never visible to readers; removed by the next run."""
-    found = []
+    writing its files and committing them left. Never visible to readers; removed by the next run.
+
+    Such a file is written after the table's latest commit and is not in its current snapshot. That is
+    judged from the table itself, not by reading every commit's log entry: Delta replaces old log
+    entries by checkpoints, and a file named only in a checkpoint must not look orphaned. Files an older
+    commit removed (history for time travel) are older than the latest commit and are kept."""
+    found: list[Path] = []
     base = home.lake / "tables"
     if not base.exists():
         return found
-    for table in sorted(p for p in base.iterdir() if p.is_dir() and (p / "_delta_log").is_dir()):
-        named = set()
-        for entry in (table / "_delta_log").glob("*.json"):
-            for line in entry.read_text(encoding="utf-8").splitlines():
-                action = json.loads(line)
-                if "add" in action:
-                    named.add(unquote(action["add"]["path"]))
-                if "remove" in action:
-                    named.add(unquote(action["remove"]["path"]))
-        found += [f for f in table.rglob("*.parquet")
-                  if "_delta_log" not in f.parts and f.relative_to(table).as_posix() not in named]
+    from deltalake import DeltaTable
+
+    for table in sorted(p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files = [f for f in table.rglob("*.parquet") if "_delta_log" not in f.relative_to(table).parts]
+        if not (table / "_delta_log").is_dir():  # killed before the first commit: nothing is named
+            found += files
+            continue
+        dt = DeltaTable(str(table))
+        last_commit = dt.history(1)[0]["timestamp"] / 1000
+        current = {Path(u.removeprefix("file://")) for u in dt.file_uris()}
+        found += [f for f in files if f not in current and f.stat().st_mtime > last_commit]
     return sorted(found)
