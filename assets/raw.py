@@ -99,11 +99,10 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
                            "error_en": e.en + (f" — {e.detail}" if e.detail else ""), "error_sheet": e.sheet, "error_row": e.row, "error_column": e.column})
         for table, n in parsed.rows.items():
             if contracts()[table].load == "whole":
-                per_table[table].append(parsed.table(table).with_columns(
-                    _source_file=pl.lit(f["path"]), _file_sha256=pl.lit(f["sha256"]), _arrival_seq=pl.lit(f["arrival_seq"], pl.Int64)))
+                per_table[table].append(parsed.table_rows(table, f["path"], f["arrival_seq"]))
             report.append({**base, "table_name": table, "rows_in": n})
     parsed_files.prune(home, fp, set(files.get_column("sha256").drop_nulls().to_list()))
-    context.log.info(f"parsed {len(jobs)} new file content(s) ({'worker processes' if len(jobs) > 1 else 'in-process'}); "
+    context.log.info(f"parsed {len(jobs)} new file content(s) ({'worker processes' if parallel and len(jobs) > 1 else 'in-process'}); "
                      f"{files.height - len(jobs)} known or skipped")
     for table, contract in contracts().items():
         frames = per_table[table]

@@ -20,7 +20,7 @@ from expectations.results import ExpectationOutcome, Validation
 from assets.resources import KhlangHome
 from pipelines.attention import judge
 from pipelines.casting import cast
-from pipelines.outcomes import OUTCOMES
+from pipelines.outcomes import OUTCOMES, outcome_counts
 from pipelines.validate import check_rows, current_rows, with_period
 from warehouse import lake
 from warehouse.contracts import Contract, contracts, parse_rules
@@ -232,12 +232,10 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
         lake.write(_expectation_frame(contract, checked.validation, periods),
                    lake.path(home, "checks", "expectations", contract.table))
         seconds["write"] = time.perf_counter() - t
-        tally = rows.get_column("_outcome").value_counts()
-        by_outcome = dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list()))
         yield dg.MaterializeResult(
             metadata={
                 "rows": rows.height,
-                **{o: int(by_outcome.get(o, 0)) for o in OUTCOMES},
+                **outcome_counts(rows),
                 "gx_seconds": round(checked.validation.seconds, 2),
                 "data_docs": dg.MetadataValue.path(str(checked.validation.data_docs)),
                 "periods": ", ".join(periods),

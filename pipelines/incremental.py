@@ -26,7 +26,7 @@ import polars as pl
 from pipelines import parsed_files
 from pipelines.casting import cast
 from pipelines.config import Home
-from pipelines.outcomes import supersede
+from pipelines.outcomes import outcome_counts, supersede
 from expectations.results import Validation
 from pipelines.memory import release
 from pipelines.parallel import run_all
@@ -104,8 +104,7 @@ def _raw(home: Home, fp: str, contract: Contract, batch: list[dict]) -> pl.DataF
         cached = parsed_files.load(home, fp, c["sha256"])
         if cached is None:
             raise RuntimeError(f"{c['path']}: its parse is not cached (raw layer not materialized this run?)")
-        frames.append(cached.table(contract.table).with_columns(
-            _source_file=pl.lit(c["path"]), _file_sha256=pl.lit(c["sha256"]), _arrival_seq=pl.lit(c["arrival_seq"], pl.Int64)))
+        frames.append(cached.table_rows(contract.table, c["path"], c["arrival_seq"]))
     return pl.concat(frames, how="diagonal_relaxed")
 
 
@@ -149,14 +148,13 @@ def validate_batch(batch: Batch) -> BatchResult:
     parts = tables.write_parts(home, contract.table, stored, contract.partition.column)
     seconds = {"read": t1 - t0, "cast": t2 - t1, "check": t3 - t2, **checked.seconds, "write": time.perf_counter() - t3}
     slim = stored.select("_source_file", "_sheet", "_row", "_outcome", "_rule_ids", "_reason_th")
-    tally = slim.get_column("_outcome").value_counts()
     result = BatchResult(
         parts, stored.height,
         Validation(checked.validation.table, pl.DataFrame(), checked.validation.outcomes, checked.validation.data_docs,
                    checked.validation.seconds),
         slim.filter(pl.col("_rule_ids").list.len() > 0),
         slim.group_by("_source_file").agg(rows=pl.len()),
-        dict(zip(tally.get_column("_outcome").to_list(), tally.get_column("count").to_list())),
+        outcome_counts(slim),
         seconds,
     )
     release()
@@ -234,6 +232,13 @@ def supersession(home: Home, contract: Contract, now: pl.DataFrame) -> pl.DataFr
             decided = supersede(rows.with_row_index("_row_id"), contract)
             parts.append(decided.filter(pl.col("_outcome") == "superseded").select(list(SUPERSEDED_SCHEMA)))
     return pl.concat([p.select(list(SUPERSEDED_SCHEMA)) for p in parts]) if parts else pl.DataFrame(schema=SUPERSEDED_SCHEMA)
+
+
+def withdrawn(home: Home, table: str) -> list[str]:
+    """Paths the table holds rows of that are no longer in landing/ (removed files): not current rows."""
+    report = lake.path(home, "raw", "file_report")
+    current = set(pl.read_parquet(report, columns=["path"]).get_column("path").to_list()) if report.exists() else set()
+    return sorted({c["path"] for c in tables.state(home, table).contents} - current)
 
 
 def superseded_path(home: Home, table: str) -> Path:

@@ -25,6 +25,12 @@ _LONG = {ROW_ID: pl.Int64, "_part": pl.Int8, "_order": pl.Int64, "rule_id": pl.S
          "th": pl.String, "en": pl.String}
 
 
+def outcome_counts(rows: pl.DataFrame) -> dict[str, int]:
+    """Rows per outcome (every outcome named, 0 when none)."""
+    counts = dict(rows.get_column("_outcome").value_counts().iter_rows())
+    return {o: int(counts.get(o, 0)) for o in OUTCOMES}
+
+
 def _shown(name: str, dtype: pl.DataType | None, buddhist_era: bool) -> pl.Expr:
     """A value as a message quotes it: dates as dd/mm/yyyy in the Buddhist Era (29/08/2568) in Thai,
     ISO (2025-08-29) in English; anything else as text. Blank is `-`."""

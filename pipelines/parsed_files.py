@@ -80,6 +80,12 @@ class Parsed:
     def table(self, name: str) -> pl.DataFrame:
         return pl.read_parquet(self.folder / f"{name}.parquet")
 
+    def table_rows(self, name: str, path: str, arrival_seq: int) -> pl.DataFrame:
+        """Table `name`'s raw rows with the lineage every layer carries: the file's path under landing/,
+        its content's sha256 and its arrival number."""
+        return self.table(name).with_columns(
+            _source_file=pl.lit(path), _file_sha256=pl.lit(self.sha256), _arrival_seq=pl.lit(arrival_seq, pl.Int64))
+
     def table_path(self, name: str) -> Path:
         return self.folder / f"{name}.parquet"
 

@@ -40,7 +40,7 @@ def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract,
     """An incremental table's rows as the landing zone stands now: the Delta table's current files,
     keeping only paths still in landing/; rows of a path's earlier content, and rows a later one
     replaced for the same key, are `superseded` (pipelines.incremental.supersession)."""
-    from pipelines.incremental import superseded_path
+    from pipelines.incremental import superseded_path, withdrawn
 
     files = tables.parquet_files(home, c.table) if files is None else files
     report = lake.path(home, "raw", "file_report")
@@ -50,29 +50,25 @@ def _incremental_source(con: duckdb.DuckDBPyConnection, home: Home, c: Contract,
     listing = "[" + ", ".join(sql_string(f) for f in files) + "]"
     # The joins a night needs, only when it needs them: most nights no file left landing/ and nothing
     # was superseded, and ten million events are then read as they are.
-    held = {c_["path"] for c_ in tables.state(home, c.table).contents}
-    current = set(pl.read_parquet(report, columns=["path"]).get_column("path").to_list())
-    replaced = pl.read_parquet(sup) if sup.exists() else pl.DataFrame(schema={"_row": pl.Int32})
-    by_file, by_row = replaced.filter(pl.col("_row").is_null()).height, replaced.filter(pl.col("_row").is_not_null()).height
-    outcome = "v._outcome"
-    if by_file and by_row:
-        outcome = "CASE WHEN s_file._source_file IS NOT NULL OR s_row._source_file IS NOT NULL THEN 'superseded' ELSE v._outcome END"
-    elif by_file or by_row:
-        outcome = f"CASE WHEN {'s_file' if by_file else 's_row'}._source_file IS NOT NULL THEN 'superseded' ELSE v._outcome END"
-    superseded_by = {(True, True): "coalesce(s_file._superseded_by, s_row._superseded_by)", (True, False): "s_file._superseded_by",
-                     (False, True): "s_row._superseded_by", (False, False): "NULL::VARCHAR"}[(bool(by_file), bool(by_row))]
+    replaced = pl.read_parquet(sup, columns=["_row"]) if sup.exists() else pl.DataFrame(schema={"_row": pl.Int32})
+    joins = {  # alias -> the join, for the kinds of supersession this night has
+        "s_file": (replaced.get_column("_row").null_count() > 0, f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NULL) s_file
+               ON s_file._source_file = v._source_file AND s_file._file_sha256 = v._file_sha256"""),
+        "s_row": (replaced.get_column("_row").is_not_null().any(), f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NOT NULL) s_row
+               ON s_row._file_sha256 = v._file_sha256 AND s_row._source_file = v._source_file
+              AND s_row._sheet = v._sheet AND s_row._row = v._row"""),
+    }
+    used = [alias for alias, (needed, _) in joins.items() if needed]
+    outcome, superseded_by = "v._outcome", "NULL::VARCHAR"
+    if used:
+        outcome = f"CASE WHEN {' OR '.join(f'{a}._source_file IS NOT NULL' for a in used)} THEN 'superseded' ELSE v._outcome END"
+        superseded_by = f"coalesce({', '.join(f'{a}._superseded_by' for a in used)})"
     sql = [f"""CREATE OR REPLACE VIEW _delta_{c.table} AS
         SELECT v.* REPLACE ({outcome} AS _outcome), {superseded_by} AS _superseded_by
         FROM read_parquet({listing}, union_by_name=true, hive_partitioning=false) v"""]
-    if held - current:  # rows of files no longer in landing/ are not current
+    if withdrawn(home, c.table):  # rows of files no longer in landing/ are not current
         sql.append(f"SEMI JOIN (SELECT DISTINCT path FROM read_parquet({sql_string(report)})) cur ON cur.path = v._source_file")
-    if by_file:
-        sql.append(f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NULL) s_file
-               ON s_file._source_file = v._source_file AND s_file._file_sha256 = v._file_sha256""")
-    if by_row:
-        sql.append(f"""LEFT JOIN (SELECT * FROM read_parquet({sql_string(sup)}) WHERE _row IS NOT NULL) s_row
-               ON s_row._file_sha256 = v._file_sha256 AND s_row._source_file = v._source_file
-              AND s_row._sheet = v._sheet AND s_row._row = v._row""")
+    sql += [joins[a][1] for a in used]
     con.execute("\n        ".join(sql))
     return f"_delta_{c.table}"
 

@@ -85,6 +85,7 @@ def cmd_check(args) -> int:
 
     from pipelines.calendar import today
     from pipelines.casting import cast
+    from pipelines.outcomes import outcome_counts
     from pipelines.validate import check_rows
     from warehouse.contracts import get
     from warehouse.publish import read_snapshot
@@ -104,7 +105,7 @@ def cmd_check(args) -> int:
         contract = get(table)
         typed = cast(raw.with_columns(_source_file=pl.lit(path.name), _arrival_seq=pl.lit(0, pl.Int64)), contract)
         rows = check_rows(typed, contract, register, allocations, today=today(), engine="polars").rows
-        counts = dict(rows.get_column("_outcome").value_counts().iter_rows())
+        counts = outcome_counts(rows)
         _out(f"\n{contract.th} ({table}): {rows.height} แถว / rows")
         for r in rows.filter(pl.col("_outcome").is_in(["quarantined", "flagged"])).iter_rows(named=True):
             mark, what = ("✗", "ต้องแก้ไข / must be fixed") if r["_outcome"] == "quarantined" else ("!", "โปรดตรวจ / please review")

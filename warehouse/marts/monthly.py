@@ -34,13 +34,10 @@ def _digest(path: Path) -> str:
 def _base(home: Home, mart: str, table: str) -> str:
     """What every month's result also depends on, beyond its own files: the mart's SQL, the table's
     superseded rows, and which of the table's files have left landing/ (their rows are not current)."""
-    from pipelines.incremental import superseded_path
+    from pipelines.incremental import superseded_path, withdrawn
     from warehouse.marts import sql
 
-    report = lake.path(home, "raw", "file_report")
-    current = set(pl.read_parquet(report, columns=["path"]).get_column("path").to_list()) if report.exists() else set()
-    withdrawn = sorted({c["path"] for c in tables.state(home, table).contents} - current)
-    parts = [sql(mart), _digest(superseded_path(home, table)), "\n".join(withdrawn)]
+    parts = [sql(mart), _digest(superseded_path(home, table)), "\n".join(withdrawn(home, table))]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
 
 
