@@ -263,3 +263,39 @@ def test_code_without_width_round_trips(cases):
 def test_code_cleaning_is_idempotent(raws):
     once = [v for (v,) in run(cells.code, raws, 10)]
     assert [v for (v,) in run(cells.code, once, 10)] == once
+
+
+OFFSETS = st.sampled_from(["+07:00", "+0700", "+00:00", "-05:00", "+05:45", "+14:00", "-09:30", "Z", "+7:00", "+07:0"])
+
+
+@st.composite
+def platform_timestamps(draw) -> str:
+    """A timestamp as a platform export writes it: the forms the fast reader takes (ISO, day-first, ISO
+    with an offset), CE or BE years, and near-misses it must leave to the general reader."""
+    when = draw(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2040, 12, 31)))
+    year = when.year + (543 if draw(st.booleans()) else 0)
+    form = draw(st.sampled_from(["iso", "day-first", "zoned", "minutes", "junk"]))
+    if form == "iso":
+        return f"{year}-{when:%m-%d %H:%M:%S}"
+    if form == "day-first":
+        return f"{when:%d/%m}/{year} {when:%H:%M:%S}"
+    if form == "zoned":
+        return f"{year}-{when:%m-%dT%H:%M:%S}{draw(OFFSETS)}"
+    if form == "minutes":
+        return f"{when:%d/%m}/{year} {when:%H:%M}"
+    return draw(st.sampled_from([f"{year}-{when:%m-%d}T25:00:00+07:00", f"{year}-{when:%m-%d %H:%M:%S}x", "ไม่ทราบ"]))
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.none(), platform_timestamps()), min_size=1, max_size=80))
+def test_fast_datetime_reader_agrees_with_the_general_one(raws):
+    """Whatever the strict formats read (in whichever order a column's sample picks them) is what the general
+    reader gives for that cell, value and CE warning; they read no cell the general reader refuses."""
+    s = pl.Series("raw", raws, dtype=pl.String)
+    fast, fast_warned = cells._fast_datetimes(s)
+    general = cells._datetime_parts_any(s).struct.unnest()
+    read = fast.is_not_null()
+    assert fast.filter(read).to_list() == general.get_column("value").filter(read).to_list()
+    assert fast_warned.filter(read).to_list() == general.get_column("warned").filter(read).to_list()
+    both = cells._datetime_parts(s).struct.unnest()
+    assert both.get_column("value").to_list() == general.get_column("value").to_list()
