@@ -32,6 +32,7 @@ from __future__ import annotations
 import ipaddress
 import mimetypes
 import os
+import sys
 from datetime import date, datetime
 from functools import partial
 from http import HTTPStatus
@@ -128,12 +129,12 @@ def run_name(parameters: dict[str, Any] | None = None) -> str:
     """
     today = (parameters or {}).get("today") or date.today()
     day = today.date() if isinstance(today, datetime) else today
-    try:
-        from dagster import OpExecutionContext
-
-        dagster_run = OpExecutionContext.get().run_id
-    except Exception:  # not inside a Dagster step (tests, scripts)
-        dagster_run = None
+    dagster_run = None
+    if "dagster" in sys.modules:  # never imported here: a worker process validating a batch has no Dagster step
+        try:
+            dagster_run = sys.modules["dagster"].OpExecutionContext.get().run_id
+        except Exception:  # not inside a Dagster step (tests, scripts)
+            dagster_run = None
     return f"nightly-{day.isoformat()}-{dagster_run[:8]}" if dagster_run else f"khlang-{day.isoformat()}"
 
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import gc
+from dataclasses import dataclass, field
 import logging
 import re
 import shutil
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +27,9 @@ import great_expectations as gx
 import pandas as pd
 import polars as pl
 from great_expectations.checkpoint import UpdateDataDocsAction
+from great_expectations.data_context.data_context.context_factory import project_manager
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.exceptions.resource_freshness import ResourceFreshnessAggregateError
 
 from expectations.docs import run_checkpoint  # offline Data Docs, named runs
 from expectations.domains import Domains, columns_of, reduce
@@ -49,6 +53,79 @@ def _context(project_root: Path | None):
         ctx = gx.get_context(mode="file", project_root_dir=str(project_root))
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False)
     return ctx
+
+
+@dataclass
+class _Project:
+    """A GX file context kept for the next validation in this process, with what was set up in it.
+
+    Opening the file context and saving its datasource, suite, definition and checkpoint cost ~0.3 s a
+    call, twelve times in a night of a year's events (each batch, in its worker process). It is reused
+    while its project file is unchanged since this process read or wrote it (another process that saves
+    it makes this one open it again); a table's objects are saved again only for another contract."""
+
+    root: Path
+    ctx: Any
+    config_stamp: tuple | None
+    prepared: dict = field(default_factory=dict)  # (table, build_docs) -> (contract, definition, checkpoint)
+
+
+_project: _Project | None = None
+
+
+def _forget() -> None:
+    global _project
+    _project = None
+
+
+def _config_stamp(project_root: Path) -> tuple | None:
+    try:
+        st = (project_root / "gx" / "great_expectations.yml").stat()
+    except FileNotFoundError:
+        return None
+    return st.st_mtime_ns, st.st_size, st.st_ino
+
+
+def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
+    """(context, definition, checkpoint or None) to validate `contract`'s table: in memory without
+    `project_root`, else in the file context there, reused from this process's last call when it can."""
+    global _project
+    if project_root is None:
+        ctx = _context(None)
+        suite_config = build_suite(contract)
+        asset = ctx.data_sources.add_or_update_pandas("khlang").add_dataframe_asset(contract.table)
+        definition = gx.ValidationDefinition(name=contract.table, suite=ctx.suites.add_or_update(suite_config),
+                                             data=asset.add_batch_definition_whole_dataframe("whole_table"))
+        return ctx, ctx.validation_definitions.add_or_update(definition), None
+    root = Path(project_root).resolve()
+    if _project is None or _project.root != root or _project.config_stamp != _config_stamp(root):
+        _project = _Project(root, _context(root), None)
+    ctx = _project.ctx
+    project_manager.set_project(ctx)  # GX objects find their stores through its current project
+    held = _project.prepared.get((contract.table, build_docs))
+    if held is not None and held[0] is contract:  # contracts() are loaded once: the same object, the same suite
+        return ctx, held[1], held[2]
+    suite_config = build_suite(contract)
+    source = ctx.data_sources.all().get("khlang") or ctx.data_sources.add_pandas("khlang")
+    asset = source.get_asset(contract.table) if contract.table in source.get_asset_names() else \
+        source.add_dataframe_asset(contract.table)
+    batch = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) or \
+        asset.add_batch_definition_whole_dataframe("whole_table")
+    suite = ctx.suites.add_or_update(suite_config)
+    definition = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=contract.table, data=batch, suite=suite))
+    checkpoint = ctx.checkpoints.add_or_update(
+        gx.Checkpoint(
+            name=contract.table,
+            validation_definitions=[definition],
+            # Without `build_docs` the result is stored and the site is built once later (a night's
+            # batches validated in worker processes: expectations.docs.build).
+            actions=[UpdateDataDocsAction(name="update_data_docs")] if build_docs else [],
+            result_format={"result_format": "COMPLETE"},
+        )
+    )
+    _project.prepared[(contract.table, build_docs)] = (contract, definition, checkpoint)
+    _project.config_stamp = _config_stamp(root)
+    return ctx, definition, checkpoint
 
 
 def _columns_of(kwargs: dict) -> str:
@@ -169,24 +246,16 @@ def validate(
 
     started = time.perf_counter()
     params = {k: (pd.Timestamp(v) if isinstance(v, date) else v) for k, v in parameters.items()}
-    ctx = _context(project_root)
-    source = ctx.data_sources.add_or_update_pandas("khlang")
-    asset = source.add_dataframe_asset(contract.table)
-    batch = asset.add_batch_definition_whole_dataframe("whole_table")
-    suite = ctx.suites.add_or_update(build_suite(contract))
-    definition = ctx.validation_definitions.add_or_update(
-        gx.ValidationDefinition(name=contract.table, data=batch, suite=suite)
-    )
+    ctx, definition, checkpoint = _prepare(contract, project_root, build_docs)
+    suite = definition.suite
     result_format = {"result_format": "COMPLETE"}  # unexpected_index_list = the pandas index = _row_id
     expectations = suite.to_json_dict()["expectations"]
     domains = reduce(frame, [(e["type"], e["kwargs"]) for e in expectations])
     target = domains.frame if domains is not None else frame
     pdf = _pandas(target, needed_columns(json.dumps(expectations), target))
     read: list[tuple[pl.DataFrame, list[ExpectationOutcome]]] = []
-    store = ctx.validation_results_store
-    store_results = store.store_validation_results
 
-    def read_then_store(suite_validation_result, *args, **kwargs):
+    def read_then_store(store_results, suite_validation_result, *args, **kwargs):
         read.append(_read(suite_validation_result, contract.table, frame, domains))
         bound(suite_validation_result)
         if domains is not None:
@@ -195,27 +264,28 @@ def validate(
                 "column group; expectations/domains.py); counts of failing rows are the warehouse's")
         return store_results(suite_validation_result, *args, **kwargs)
 
-    store.store_validation_results = read_then_store  # this context's store only, for this call
     docs = None
-    try:
-        if project_root is None:
-            definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params, result_format=result_format)
-        else:
-            checkpoint = ctx.checkpoints.add_or_update(
-                gx.Checkpoint(
-                    name=contract.table,
-                    validation_definitions=[definition],
-                    # Without `build_docs` the result is stored and the site is built once later (a night's
-                    # batches validated in worker processes: expectations.docs.build).
-                    actions=[UpdateDataDocsAction(name="update_data_docs")] if build_docs else [],
-                    result_format=result_format,
-                )
-            )
-            run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
-            _prune(project_root)
-            docs = project_root / DATA_DOCS_INDEX
-    finally:
-        del store.store_validation_results
+    for attempt in (1, 2):
+        store = ctx.validation_results_store
+        store.store_validation_results = partial(read_then_store, store.store_validation_results)  # this call only
+        try:
+            if checkpoint is None:
+                definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params,
+                               result_format=result_format)
+            else:
+                run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
+                _prune(project_root)
+                docs = project_root / DATA_DOCS_INDEX
+            break
+        except ResourceFreshnessAggregateError:
+            # Another process saved this table's suite, definition or checkpoint since this one kept them
+            # (GX checks before validating anything): open the project again, once.
+            if attempt == 2 or checkpoint is None:
+                raise
+            _forget()
+            ctx, definition, checkpoint = _prepare(contract, project_root, build_docs)
+        finally:
+            del store.store_validation_results
     if len(read) != 1:
         raise RuntimeError(f"GX stored {len(read)} results for {contract.table}, expected one")
     failures, outcomes = read[0]
