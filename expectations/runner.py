@@ -78,6 +78,12 @@ def _forget() -> None:
     _project = None
 
 
+def _saved_here(project_root: Path) -> None:
+    """The project file as this process left it (callers hold the GX lock: nobody else wrote it)."""
+    if _project is not None and _project.root == Path(project_root).resolve():
+        _project.config_stamp = _config_stamp(_project.root)
+
+
 def _config_stamp(project_root: Path) -> tuple | None:
     try:
         st = (project_root / "gx" / "great_expectations.yml").stat()
@@ -274,6 +280,7 @@ def validate(
                                result_format=result_format)
             else:
                 run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
+                _saved_here(project_root)  # the Data Docs site may have been configured: this process's save
                 _prune(project_root)
                 docs = project_root / DATA_DOCS_INDEX
             break

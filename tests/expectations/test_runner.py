@@ -58,3 +58,32 @@ def test_gx_gets_only_the_columns_the_suite_names():
     suite = json.dumps([{"kwargs": {"column": "a", "row_condition": "b > 0"}}, {"kwargs": {"column_list": ["c"]}}])
     frame = pl.DataFrame({ROW_ID: [0], "a": [1], "b": [1], "c": [1], "_raw": ["{}"], "d": [1]})
     assert needed_columns(suite, frame) == ["a", "b", "c"]
+
+
+def _other_process_saves_the_project(root) -> None:
+    """Another process (a worker, a killed run) saving this table's GX objects in the same project."""
+    import subprocess
+    import sys
+
+    code = ("from datetime import date; from pathlib import Path; import polars as pl;"
+            "from warehouse.contracts import get; from expectations.runner import validate;"
+            "import tests.expectations.test_runner as t;"
+            f"validate(t._schools(1), get('schools'), {{'today': date(2026, 1, 1)}}, project_root=Path({str(root)!r}), build_docs=False)")
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_a_kept_project_is_reused_and_opened_again_after_another_process_saved_it(tmp_path):
+    from expectations import runner
+
+    def run(n_bad):
+        return validate(_schools(n_bad), get("schools"), {"today": date(2026, 1, 1)}, project_root=tmp_path,
+                        build_docs=False)
+
+    assert run(2).failures.filter(pl.col("rule_id") == "SCH-01").height == 2
+    kept = runner._project.ctx
+    assert run(4).failures.filter(pl.col("rule_id") == "SCH-01").height == 4
+    assert runner._project.ctx is kept, "the second batch reuses the context"
+    _other_process_saves_the_project(tmp_path)
+    assert run(3).failures.filter(pl.col("rule_id") == "SCH-01").height == 3, "still right after another process saved"
+    stored = list((tmp_path / "gx" / "uncommitted" / "validations").rglob("*.json"))
+    assert len(stored) == 4, "every validation stored, the other process's included"
