@@ -349,6 +349,10 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None) -> duckdb.
     """An in-memory DuckDB with every published name defined over the lake. `restrict`: for incremental
     tables, the data files to read instead of the whole table (one month's, for marts built by month)."""
     con = duckdb.connect()
+    # Each view binds its Parquet files' footers when created, and every layer over a table binds them
+    # again (platform_events over _rows_ over _delta_: eighteen month files): read once per connection,
+    # which lives for one mart or one publish (the lake's files do not change under it).
+    con.execute("SET parquet_metadata_cache = true")
     _reference(con)
     for c in contracts().values():
         _all_rows(con, home, c, (restrict or {}).get(c.table))
