@@ -8,9 +8,11 @@ step; returning them after each step kept the whole job under 1 GiB (benchmarks/
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import functools
+import gc
 
 
 @functools.cache
@@ -30,3 +32,19 @@ def release() -> bool:
         return False
     libc.malloc_trim(0)
     return True
+
+
+@contextlib.contextmanager
+def frozen_heap():
+    """Python's collector leaves alone what exists now (imported Dagster, GX, Polars: about a million
+    objects) while the block runs, and sees it again after; and collects young objects every 10,000
+    allocations instead of 700. GX and Dagster allocate without pause: a night at a million events spent
+    1.9 s in 1,700 collections, full ones walking every imported object; 0.85 s in 580 with this."""
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

@@ -11,6 +11,7 @@ pay for starting workers.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -50,7 +51,8 @@ def run_all(fn: Callable[[T], R], items: Iterable[T], parallel: bool) -> list[R]
     n = workers()
     if not parallel or len(items) < 2 or n < 2:
         return [fn(i) for i in items]
-    with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=_mp_context()) as pool:
+    # gc.freeze: a worker's collector leaves alone what the server preloaded (GX, Polars), as the run's does
+    with ProcessPoolExecutor(max_workers=min(n, len(items)), mp_context=_mp_context(), initializer=gc.freeze) as pool:
         return list(pool.map(fn, items))
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from pipelines.config import Home
+from pipelines.memory import frozen_heap
 
 DAGSTER_YAML = """\
 # Written by Khlang. Local SQLite storage under this folder; no telemetry (no internet here).
@@ -85,12 +86,13 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
             job = dg.Definitions(
                 assets=ALL_ASSETS, jobs=[nightly_job], resources={"khlang": KhlangHome(root=str(home.root))}
             ).resolve_job_def(nightly_job.name)
-            result = job.execute_in_process(
-                instance=instance,
-                tags={**ALL_YEARS, **run_tags(), "khlang/started_by": "khlang ingest"},
-                raise_on_error=False,
-                run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
-            )
+            with frozen_heap():
+                result = job.execute_in_process(
+                    instance=instance,
+                    tags={**ALL_YEARS, **run_tags(), "khlang/started_by": "khlang ingest"},
+                    raise_on_error=False,
+                    run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
+                )
         failed = [
             f"{e.asset_key.to_user_string()}:{e.check_name}"
             for e in result.get_asset_check_evaluations()
