@@ -52,3 +52,21 @@ def _sorted(frame: pl.DataFrame) -> pl.DataFrame:
     """Rows in a fixed order (the quarantine keeps the order files were read in, which may differ)."""
     keys = [c for c, t in frame.schema.items() if not isinstance(t, (pl.List, pl.Struct))]
     return frame.sort(keys, nulls_last=True)
+
+
+def _allocator_setting(_: int) -> str | None:
+    import os
+
+    return os.environ.get("_RJEM_MALLOC_CONF")
+
+
+def test_workers_keep_freed_pages_and_this_process_is_unchanged(monkeypatch):
+    from pipelines import parallel
+
+    monkeypatch.setenv("KHLANG_WORKERS", "2")
+    before = dict(__import__("os").environ)
+    seen = parallel.run_all(_allocator_setting, [1, 2], parallel=True)
+    wanted = parallel.WORKER_ALLOCATOR["_RJEM_MALLOC_CONF"]
+    # Polars puts its defaults first and the override after them: jemalloc applies the last of each option
+    assert len(seen) == 2 and all(s.endswith("," + wanted) for s in seen), seen
+    assert dict(__import__("os").environ) == before, "only the worker server's environment has it"
