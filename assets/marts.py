@@ -14,7 +14,7 @@ UPSTREAM = [FILE_REPORT, *(a.key for a in validated_assets)]
 
 
 def _build(home, name: str, upstream: list[str], restrict: dict[str, list[str]] | None = None):
-    con = views.connect(home, restrict)
+    con = views.connect(home, restrict, reads=marts.sql(name) if name in marts.MARTS else None)
     try:
         # The marts this one reads, as their assets materialized them (not recomputed from the rows:
         # a mart over a year of events would scan ten million rows once per mart that reads it).

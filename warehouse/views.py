@@ -7,6 +7,8 @@ their leading underscore here (`_row` -> `row_number`), so the published tables 
 
 from __future__ import annotations
 
+import re
+
 import duckdb
 import polars as pl
 
@@ -345,24 +347,36 @@ def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         con.execute(f"CREATE OR REPLACE VIEW expectation_results AS SELECT * FROM read_parquet('{results}', union_by_name=true)")
 
 
-def connect(home: Home, restrict: dict[str, list[str]] | None = None) -> duckdb.DuckDBPyConnection:
+# Views over every table at once: a query naming one of these gets every table's rows defined.
+ACROSS_TABLES = (*BASE_TABLES, "coverage", "coverage_by_district", "missing_submissions", "_outcomes")
+
+
+def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str | None = None
+            ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with every published name defined over the lake. `restrict`: for incremental
-    tables, the data files to read instead of the whole table (one month's, for marts built by month)."""
+    tables, the data files to read instead of the whole table (one month's, for marts built by month).
+    `reads`: the SQL to be run (a mart's), when only the names it uses need defining: a table's views
+    bind its files' footers, and a mart over one table should not pay for every table's."""
     con = duckdb.connect()
     # Each view binds its Parquet files' footers when created, and every layer over a table binds them
     # again (platform_events over _rows_ over _delta_: eighteen month files): read once per connection,
     # which lives for one mart or one publish (the lake's files do not change under it).
     con.execute("SET parquet_metadata_cache = true")
     _reference(con)
-    for c in contracts().values():
+    words = None if reads is None else set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", reads))
+    everything = words is None or any(name in words for name in ACROSS_TABLES)
+    chosen = [c for c in contracts().values()
+              if everything or words & {c.table, f"{c.table}_history", f"{c.table}_items"}]
+    for c in chosen:
         _all_rows(con, home, c, (restrict or {}).get(c.table))
-    for c in contracts().values():
+    for c in chosen:
         _items_long(con, c)
-    _quarantine(con, home)
-    _accounting(con, home)
-    _accounting_by_period(con, home)
-    _rule_results(con, home)
-    _coverage(con)
+    if everything:
+        _quarantine(con, home)
+        _accounting(con, home)
+        _accounting_by_period(con, home)
+        _rule_results(con, home)
+        _coverage(con)
     return con
 
 

@@ -1,0 +1,45 @@
+"""views.connect defines what a mart's SQL reads and no more; every mart computes the same either way."""
+
+from __future__ import annotations
+
+import pytest
+
+from warehouse import lake, marts, views
+
+
+def _names(con) -> set[str]:
+    return {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+
+
+def test_a_query_over_one_table_gets_that_table_only(demo_home):
+    con = views.connect(demo_home, reads="SELECT date, count(*) FROM platform_daily GROUP BY ALL")
+    try:
+        names = _names(con)
+    finally:
+        con.close()
+    assert {"platform_daily", "platform_daily_history"} <= names
+    assert not names & {"schools", "platform_events", "quarantine", "file_accounting", "coverage"}
+
+
+def test_a_query_over_every_table_gets_everything(demo_home):
+    full = views.connect(demo_home)
+    across = views.connect(demo_home, reads="SELECT * FROM quarantine")
+    try:
+        assert _names(across) == _names(full)
+    finally:
+        full.close()
+        across.close()
+
+
+@pytest.mark.parametrize("name", marts.MARTS)
+def test_every_mart_the_same_from_its_own_views_as_from_all(demo_home, name):
+    def computed(reads):
+        con = views.connect(demo_home, reads=reads)
+        try:
+            for m in marts.reads(name):  # the marts it reads, as materialized
+                con.execute(f"CREATE VIEW {m} AS SELECT * FROM read_parquet({views.sql_string(lake.path(demo_home, 'marts', m))})")
+            return con.execute(marts.sql(name)).pl()
+        finally:
+            con.close()
+
+    assert computed(marts.sql(name)).equals(computed(None))
