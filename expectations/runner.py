@@ -42,6 +42,7 @@ from warehouse.contracts import Contract
 ROW_ID = "_row_id"
 STORED_SAMPLE = 20  # failing rows kept per expectation in stored/rendered results (GX's partial default)
 COLLECT_ROWS = 50_000  # validating more rows than this is followed by a full garbage collection (below)
+RESULT_FORMAT = {"result_format": "COMPLETE"}  # unexpected_index_list = the pandas index = _row_id
 KEEP_VALIDATION_RESULTS = 30  # uncommitted/validations grows every run: keep the newest per suite
 logging.getLogger("great_expectations").setLevel(logging.WARNING)
 
@@ -92,17 +93,25 @@ def _config_stamp(project_root: Path) -> tuple | None:
     return st.st_mtime_ns, st.st_size, st.st_ino
 
 
+def _definition(ctx: Any, contract: Contract):
+    """The table's validation definition in `ctx` (its datasource, asset and batch definition reused when
+    the context has them), with the contract's suite saved."""
+    source = ctx.data_sources.all().get("khlang") or ctx.data_sources.add_pandas("khlang")
+    asset = source.get_asset(contract.table) if contract.table in source.get_asset_names() else \
+        source.add_dataframe_asset(contract.table)
+    batch = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) or \
+        asset.add_batch_definition_whole_dataframe("whole_table")
+    suite = ctx.suites.add_or_update(build_suite(contract))
+    return ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=contract.table, data=batch, suite=suite))
+
+
 def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
     """(context, definition, checkpoint or None) to validate `contract`'s table: in memory without
     `project_root`, else in the file context there, reused from this process's last call when it can."""
     global _project
     if project_root is None:
         ctx = _context(None)
-        suite_config = build_suite(contract)
-        asset = ctx.data_sources.add_or_update_pandas("khlang").add_dataframe_asset(contract.table)
-        definition = gx.ValidationDefinition(name=contract.table, suite=ctx.suites.add_or_update(suite_config),
-                                             data=asset.add_batch_definition_whole_dataframe("whole_table"))
-        return ctx, ctx.validation_definitions.add_or_update(definition), None
+        return ctx, _definition(ctx, contract), None
     root = Path(project_root).resolve()
     if _project is None or _project.root != root or _project.config_stamp != _config_stamp(root):
         _project = _Project(root, _context(root), None)
@@ -111,14 +120,7 @@ def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
     held = _project.prepared.get((contract.table, build_docs))
     if held is not None and held[0] is contract:  # contracts() are loaded once: the same object, the same suite
         return ctx, held[1], held[2]
-    suite_config = build_suite(contract)
-    source = ctx.data_sources.all().get("khlang") or ctx.data_sources.add_pandas("khlang")
-    asset = source.get_asset(contract.table) if contract.table in source.get_asset_names() else \
-        source.add_dataframe_asset(contract.table)
-    batch = next((b for b in asset.batch_definitions if b.name == "whole_table"), None) or \
-        asset.add_batch_definition_whole_dataframe("whole_table")
-    suite = ctx.suites.add_or_update(suite_config)
-    definition = ctx.validation_definitions.add_or_update(gx.ValidationDefinition(name=contract.table, data=batch, suite=suite))
+    definition = _definition(ctx, contract)
     checkpoint = ctx.checkpoints.add_or_update(
         gx.Checkpoint(
             name=contract.table,
@@ -126,11 +128,11 @@ def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
             # Without `build_docs` the result is stored and the site is built once later (a night's
             # batches validated in worker processes: expectations.docs.build).
             actions=[UpdateDataDocsAction(name="update_data_docs")] if build_docs else [],
-            result_format={"result_format": "COMPLETE"},
+            result_format=RESULT_FORMAT,
         )
     )
     _project.prepared[(contract.table, build_docs)] = (contract, definition, checkpoint)
-    _project.config_stamp = _config_stamp(root)
+    _saved_here(root)
     return ctx, definition, checkpoint
 
 
@@ -254,7 +256,6 @@ def validate(
     params = {k: (pd.Timestamp(v) if isinstance(v, date) else v) for k, v in parameters.items()}
     ctx, definition, checkpoint = _prepare(contract, project_root, build_docs)
     suite = definition.suite
-    result_format = {"result_format": "COMPLETE"}  # unexpected_index_list = the pandas index = _row_id
     expectations = suite.to_json_dict()["expectations"]
     domains = reduce(frame, [(e["type"], e["kwargs"]) for e in expectations])
     target = domains.frame if domains is not None else frame
@@ -277,7 +278,7 @@ def validate(
         try:
             if checkpoint is None:
                 definition.run(batch_parameters={"dataframe": pdf}, expectation_parameters=params,
-                               result_format=result_format)
+                               result_format=RESULT_FORMAT)
             else:
                 run_checkpoint(ctx, checkpoint, batch_parameters={"dataframe": pdf}, expectation_parameters=params)
                 _saved_here(project_root)  # the Data Docs site may have been configured: this process's save
