@@ -44,7 +44,10 @@ def _mp_context():
         forkserver.ensure_running()
     finally:
         for k, v in saved.items():
-            os.environ.pop(k) if v is None else os.environ.__setitem__(k, v)
+            if v is None:
+                del os.environ[k]
+            else:
+                os.environ[k] = v
     return _context
 
 
