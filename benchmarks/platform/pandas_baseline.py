@@ -203,20 +203,27 @@ def main(argv: list[str] | None = None) -> int:
         written = written[written.str.fullmatch(r"10\d{8}")]
         register = set(written[~written.duplicated(keep=False)])
 
-    # --------------------------------------------------------------------- events
-    def prepare_events(df: pd.DataFrame) -> pd.DataFrame:
-        raw_ts = df["timestamp"]
-        df["timestamp"] = parse_timestamps(raw_ts)
-        df["_unreadable"] = df["timestamp"].isna() & raw_ts.notna()
-        duration = readable_number(df["duration_s"])
-        df["_unreadable"] |= df["duration_s"].notna() & duration.isna()
-        df["duration_s"] = duration
-        for c in ("platform", "user_id", "school_code", "event_type", "content_id"):
-            df[c] = text(df[c])
-        return df
+    def preparer(when: str, parse, numbers: tuple[str, ...], texts: tuple[str, ...]):
+        """A file's columns typed: `when` by `parse`, `numbers` as numbers, `texts` cleaned; `_unreadable`
+        where a written value could not be read."""
+        def prepare(df: pd.DataFrame) -> pd.DataFrame:
+            raw = df[when]
+            df[when] = parse(raw)
+            df["_unreadable"] = df[when].isna() & raw.notna()
+            for c in numbers:
+                number = readable_number(df[c])
+                df["_unreadable"] |= df[c].notna() & number.isna()
+                df[c] = number
+            for c in texts:
+                df[c] = text(df[c])
+            return df
+        return prepare
 
+    # --------------------------------------------------------------------- events
     with timer("read + parse events"):
-        ev = read_all(EVENTS, landing / "platform" / "events", prepare_events)
+        ev = read_all(EVENTS, landing / "platform" / "events",
+                      preparer("timestamp", parse_timestamps, ("duration_s",),
+                               ("platform", "user_id", "school_code", "event_type", "content_id")))
         ev["platform"], platforms = to_key(ev["platform"], "platforms")
         ev["event_type"], event_types = to_key(ev["event_type"], "event_types")
     n_events = len(ev)
@@ -244,20 +251,10 @@ def main(argv: list[str] | None = None) -> int:
         del ev, day
 
     # --------------------------------------------------------------------- daily files
-    def prepare_daily(df: pd.DataFrame) -> pd.DataFrame:
-        raw_date = df["date"]
-        df["date"] = parse_dates(raw_date.astype("str").where(raw_date.notna(), None))
-        df["_unreadable"] = df["date"].isna() & raw_date.notna()
-        for c in COUNTS:
-            number = readable_number(df[c])
-            df["_unreadable"] |= df[c].notna() & number.isna()
-            df[c] = number
-        for c in ("platform", "school_code", "user_type"):
-            df[c] = text(df[c])
-        return df
-
     with timer("read + parse daily"):
-        dy = read_all(DAILY, landing / "platform" / "daily", prepare_daily)
+        dy = read_all(DAILY, landing / "platform" / "daily",
+                      preparer("date", lambda raw: parse_dates(raw.astype("str").where(raw.notna(), None)),
+                               tuple(COUNTS), ("platform", "school_code", "user_type")))
         dy["platform"], platforms_d = to_key(dy["platform"], "platforms")
         dy["user_type"], user_types = to_key(dy["user_type"], "user_types")
     with timer("rules daily"):
