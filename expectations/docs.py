@@ -134,7 +134,7 @@ def run_name(parameters: dict[str, Any] | None = None) -> str:
         try:
             dagster_run = sys.modules["dagster"].OpExecutionContext.get().run_id
         except Exception:  # not inside a Dagster step (tests, scripts)
-            dagster_run = None
+            pass
     return f"nightly-{day.isoformat()}-{dagster_run[:8]}" if dagster_run else f"khlang-{day.isoformat()}"
 
 
