@@ -227,6 +227,10 @@ def _quarantine(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     )
 
 
+_SUMS = ",\n                   ".join(
+    f"coalesce(sum(n) FILTER (outcome = '{o}'), 0)::BIGINT AS {o}" for o in ("valid", "flagged", "quarantined", "superseded"))
+
+
 def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     """Rows in = valid + flagged + quarantined + superseded, per file and table (and per-file errors)."""
     outcomes = " UNION ALL ".join(
@@ -234,16 +238,19 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         for c in contracts().values()
     )
     con.execute(f"CREATE OR REPLACE VIEW _outcomes AS {outcomes}")
+    # The rows counted once by everything accounting and quality report (file, period, school, outcome,
+    # rule ids): a few thousand lines for ten million events, which `keep` computes once per publish.
+    con.execute(
+        "CREATE OR REPLACE VIEW _outcome_counts AS SELECT table_name, source_file, file_sha256, period, "
+        "school_code, outcome, rule_ids, count(*) AS n FROM _outcomes GROUP BY ALL"
+    )
     con.execute(
         f"""
         CREATE OR REPLACE VIEW file_accounting AS
         WITH counts AS (
             SELECT table_name, source_file, file_sha256,
-                   count(*) FILTER (outcome = 'valid') AS valid,
-                   count(*) FILTER (outcome = 'flagged') AS flagged,
-                   count(*) FILTER (outcome = 'quarantined') AS quarantined,
-                   count(*) FILTER (outcome = 'superseded') AS superseded
-            FROM _outcomes GROUP BY ALL
+                   {_SUMS}
+            FROM _outcome_counts GROUP BY ALL
         )
         SELECT f.path AS source_file, f.sha256, f.arrival_seq, f.table_name,
                f.rows_in, coalesce(c.valid, 0) AS valid, coalesce(c.flagged, 0) AS flagged,
@@ -278,14 +285,11 @@ def _accounting_by_period(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         f"""
         CREATE OR REPLACE VIEW file_accounting_by_period AS
         WITH counts AS (
-            SELECT table_name, source_file, file_sha256, period, count(*) AS rows_in,
-                   count(*) FILTER (outcome = 'valid') AS valid,
-                   count(*) FILTER (outcome = 'flagged') AS flagged,
-                   count(*) FILTER (outcome = 'quarantined') AS quarantined,
-                   count(*) FILTER (outcome = 'superseded') AS superseded
-            FROM _outcomes GROUP BY ALL
+            SELECT table_name, source_file, file_sha256, period, sum(n)::BIGINT AS rows_in,
+                   {_SUMS}
+            FROM _outcome_counts GROUP BY ALL
         ), file_periods AS (
-            SELECT DISTINCT source_file, period FROM _outcomes WHERE period IS NOT NULL
+            SELECT DISTINCT source_file, period FROM _outcome_counts WHERE period IS NOT NULL
         ), files AS (
             SELECT f.*, list_distinct(list_filter(
                        list_transform(list_filter(regexp_extract_all({digits}, '[0-9]+'), lambda d: length(d) = 4),
@@ -327,12 +331,15 @@ def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
         per_table.append(
             f"""
             SELECT '{c.table}' AS table_name, p.period, r.rule_id,
-                   p.rows_checked, count(x.rule_id) AS rows_failed
-            FROM (SELECT period, count(*) AS rows_checked FROM _rows_{c.table} GROUP BY period) p
+                   p.rows_checked, coalesce(x.rows_failed, 0)::BIGINT AS rows_failed
+            FROM (SELECT period, sum(n)::BIGINT AS rows_checked FROM _outcome_counts
+                  WHERE table_name = '{c.table}' GROUP BY period) p
             CROSS JOIN (SELECT unnest([{rule_list}]) AS rule_id) r
-            LEFT JOIN (SELECT period, unnest(rule_ids) AS rule_id FROM _rows_{c.table} WHERE len(rule_ids) > 0) x
+            LEFT JOIN (SELECT period, rule_id, sum(n) AS rows_failed
+                       FROM (SELECT period, unnest(rule_ids) AS rule_id, n FROM _outcome_counts
+                             WHERE table_name = '{c.table}' AND len(rule_ids) > 0)
+                       GROUP BY ALL) x
                    ON x.period IS NOT DISTINCT FROM p.period AND x.rule_id = r.rule_id
-            GROUP BY ALL
             """
         )
     con.execute(
@@ -348,7 +355,7 @@ def _rule_results(con: duckdb.DuckDBPyConnection, home: Home) -> None:
 
 
 # Views over every table at once: a query naming one of these gets every table's rows defined.
-ACROSS_TABLES = (*BASE_TABLES, "coverage", "coverage_by_district", "missing_submissions", "_outcomes")
+ACROSS_TABLES = (*BASE_TABLES, "coverage", "coverage_by_district", "missing_submissions", "_outcomes", "_outcome_counts")
 
 
 def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str | None = None
@@ -378,6 +385,14 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
         _rule_results(con, home)
         _coverage(con)
     return con
+
+
+def keep(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Compute view `name` once for this connection: the views over it read the result from then on
+    (a view is bound when a query uses it). For a connection that runs many queries over the same
+    lake, such as a publish, which reads the outcome counts five times."""
+    con.execute(f"CREATE OR REPLACE TABLE {name}__kept AS SELECT * FROM {name}")
+    con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}__kept")
 
 
 def published_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -43,3 +43,34 @@ def test_every_mart_the_same_from_its_own_views_as_from_all(demo_home, name):
             con.close()
 
     assert computed(marts.sql(name)).equals(computed(None))
+
+
+ACCOUNTING = ("file_accounting", "file_accounting_by_period", "rule_results")
+
+
+def test_outcome_counts_add_up_to_every_row(demo_home):
+    con = views.connect(demo_home)
+    try:
+        by_table = "SELECT table_name, {} AS n FROM {} GROUP BY ALL ORDER BY table_name"
+        counted = con.execute(by_table.format("sum(n)::BIGINT", "_outcome_counts")).fetchall()
+        rows = con.execute(by_table.format("count(*)", "_outcomes")).fetchall()
+        failed = con.execute("SELECT count(*) FROM _outcomes WHERE len(rule_ids) > 0").fetchone()[0]
+    finally:
+        con.close()
+    assert counted == rows and failed > 0  # the demo has quarantined and flagged rows
+
+
+def test_kept_outcome_counts_change_no_figure(demo_home):
+    def read(kept: bool):
+        con = views.connect(demo_home)
+        try:
+            if kept:
+                views.keep(con, "_outcome_counts")
+                definition = con.execute("SELECT sql FROM duckdb_views() WHERE view_name = '_outcome_counts'").fetchone()[0]
+                assert "_outcome_counts__kept" in definition
+            return [con.execute(f"SELECT * FROM {n}").pl() for n in ACCOUNTING]
+        finally:
+            con.close()
+
+    for name, plain, kept in zip(ACCOUNTING, read(False), read(True)):
+        assert plain.height and plain.equals(kept), name
