@@ -11,7 +11,6 @@ with the reason, so every entry under landing/ is accounted for.
 """
 
 
-import importlib
 import threading
 
 import dagster as dg
@@ -21,6 +20,7 @@ from assets.landing import KEY as LANDING
 from assets.metadata import md_table
 from assets.resources import KhlangHome
 from pipelines.landing import shown, still_inside
+from pipelines.memory import import_frozen
 from pipelines import parsed_files
 from pipelines.parallel import run_all
 from warehouse import lake
@@ -72,7 +72,7 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
     jobs = [parsed_files.ParseJob(str(home.root), r["path"], r["sha256"], fp) for r in new if still_inside(home.landing, r["path"])]
     parallel = sum(r["size"] for r in new) > parsed_files.PARALLEL_BYTES
     if parallel:  # this process only waits for the workers meanwhile: GX, which validation needs next
-        threading.Thread(target=importlib.import_module, args=("expectations.runner",), daemon=True).start()
+        threading.Thread(target=import_frozen, args=("expectations.runner",), daemon=True).start()
     run_all(parsed_files.parse_and_store, jobs, parallel=parallel)
     per_table: dict[str, list[pl.DataFrame]] = {t: [] for t in contracts()}
     report = []

@@ -6,7 +6,7 @@ import gc
 
 import pytest
 
-from pipelines.memory import frozen_heap
+from pipelines.memory import frozen_heap, import_frozen
 
 
 def test_frozen_inside_and_restored_after_even_on_error():
@@ -29,3 +29,15 @@ def test_cycles_made_inside_are_still_collected():
         a.other, b.other = b, a
         del a, b
         assert gc.collect() >= 2, "a cycle made inside the block is garbage the collector finds"
+
+
+def test_a_module_imported_mid_run_is_frozen_with_the_rest(tmp_path, monkeypatch):
+    (tmp_path / "khlang_mid_run_module.py").write_text("TABLE = {i: [i] for i in range(1000)}\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import_frozen("colorsys")  # outside a frozen_heap block: imported, nothing frozen
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        before = gc.get_freeze_count()
+        import_frozen("khlang_mid_run_module")
+        assert gc.get_freeze_count() >= before + 1000, "the module's objects joined the frozen heap"
+    assert gc.get_freeze_count() == 0
