@@ -62,7 +62,7 @@ def parse_column(col: Column) -> cells.Parsed:
         case "datetime":
             return cells.datetime_(raw, col.warn_ce)
         case "bool":
-            return cells.boolean(raw)
+            return cells.boolean(raw, col.blank)
     raise ValueError(f"column {col.name}: unknown contract type {col.type!r}")
 
 

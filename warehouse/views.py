@@ -145,53 +145,60 @@ def _coverage(con: duckdb.DuckDBPyConnection) -> None:
     A file rejected whole (a per-file error) was never read into rows, so it names no school and is not
     attributed to one: its sender stays `not_sent` until the school sends a file that can be read. The
     rejected files are listed in `file_accounting_by_period`, never guessed from a file name.
+    An entry with `per` (DLIT: each semester) counts each of its `values` within a period apart (`part`).
     """
     cov, by_district, missing = [], [], []
     for c in contracts().values():
         for entry in c.coverage:
+            # `part`: the period's part each school reports for (a semester), as text; NULL for one a period
+            part = f"CAST({entry.per} AS VARCHAR)" if entry.per else "NULL::VARCHAR"
+            parts = ", ".join("'" + str(v).replace("'", "''") + "'" for v in entry.values) or "NULL::VARCHAR"
             base = f"""
-                WITH periods AS (SELECT DISTINCT period FROM _rows_{c.table} WHERE period IS NOT NULL),
+                WITH periods AS (SELECT DISTINCT period, v.part FROM _rows_{c.table}
+                                 CROSS JOIN (SELECT unnest([{parts}]) AS part) v WHERE period IS NOT NULL),
                      pop AS (SELECT school_code, school_name, district, students_total FROM schools WHERE {entry.population}),
-                     sub AS (SELECT DISTINCT {c.period} AS period, school_code FROM {c.table}),
-                     rej AS (SELECT period, school_code, count(*) AS rejected_rows,
+                     sub AS (SELECT DISTINCT {c.period} AS period, {part} AS part, school_code FROM {c.table}),
+                     rej AS (SELECT period, {part} AS part, school_code, count(*) AS rejected_rows,
                                     list_sort(list_distinct(flatten(list(rule_ids)))) AS rejected_rule_ids,
                                     list_sort(list_distinct(list(source_file))) AS rejected_files
                              FROM _rows_{c.table}
                              WHERE outcome = 'quarantined' AND period IS NOT NULL AND school_code IS NOT NULL
                              GROUP BY ALL),
-                     grid AS (SELECT p.period, pop.*,
+                     grid AS (SELECT p.period, p.part, pop.*,
                                      CASE WHEN sub.school_code IS NOT NULL THEN 'submitted'
                                           WHEN rej.school_code IS NOT NULL THEN 'rejected'
                                           ELSE 'not_sent' END AS status,
                                      rej.rejected_rows, rej.rejected_rule_ids, rej.rejected_files
                               FROM periods p CROSS JOIN pop
-                              LEFT JOIN sub ON sub.period = p.period AND sub.school_code = pop.school_code
-                              LEFT JOIN rej ON rej.period = p.period AND rej.school_code = pop.school_code)"""
+                              LEFT JOIN sub ON sub.period = p.period AND sub.part IS NOT DISTINCT FROM p.part
+                                           AND sub.school_code = pop.school_code
+                              LEFT JOIN rej ON rej.period = p.period AND rej.part IS NOT DISTINCT FROM p.part
+                                           AND rej.school_code = pop.school_code)"""
             counts = """count(*) AS population, count(*) FILTER (status = 'submitted') AS submitted,
                        count(*) FILTER (status <> 'submitted') AS missing,
                        count(*) FILTER (status = 'rejected') AS rejected,
                        count(*) FILTER (status = 'not_sent') AS not_sent,
                        round(100.0 * count(*) FILTER (status = 'submitted') / count(*), 1) AS coverage_pct"""
-            head = f"SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, '{c.th}' AS survey_th, period"
-            cov.append(f"{base}\n                {head}, {counts}\n                FROM grid GROUP BY period")
-            by_district.append(f"{base}\n                {head}, district, {counts}\n                FROM grid GROUP BY period, district")
+            head = f"SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, '{c.th}' AS survey_th, period, part"
+            cov.append(f"{base}\n                {head}, {counts}\n                FROM grid GROUP BY period, part")
+            by_district.append(f"{base}\n                {head}, district, {counts}\n                FROM grid GROUP BY period, part, district")
             missing.append(
                 f"""{base}
-                SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, period, school_code, school_name,
+                SELECT '{entry.id}' AS rule_id, '{c.table}' AS survey, period, part, school_code, school_name,
                        district, students_total, status, coalesce(rejected_rows, 0) AS rejected_rows,
                        rejected_rule_ids, rejected_files
                 FROM grid WHERE status <> 'submitted'"""
             )
-    con.execute("CREATE OR REPLACE VIEW coverage AS " + " UNION ALL ".join(f"({q})" for q in cov) + " ORDER BY survey, period")
+    con.execute("CREATE OR REPLACE VIEW coverage AS " + " UNION ALL ".join(f"({q})" for q in cov) + " ORDER BY survey, period, part")
     con.execute(
         "CREATE OR REPLACE VIEW coverage_by_district AS "
         + " UNION ALL ".join(f"({q})" for q in by_district)
-        + " ORDER BY survey, period, district"
+        + " ORDER BY survey, period, part, district"
     )
     con.execute(
         "CREATE OR REPLACE VIEW missing_submissions AS "
         + " UNION ALL ".join(f"({q})" for q in missing)
-        + " ORDER BY survey, period, district, school_code"
+        + " ORDER BY survey, period, part, district, school_code"
     )
 
 

@@ -338,7 +338,11 @@ def _date_parts(written: pl.Series, plausible: bool = True) -> pl.Series:
     return f.select(pl.struct(value="value", warned=warned).alias(written.name)).to_series()
 
 
-def boolean(raw: pl.Expr) -> Parsed:
+def boolean(raw: pl.Expr, blank: bool | None = None) -> Parsed:
+    """Yes/no words, ticks (✓, `/`) and crosses. `blank`: what an empty cell means in a tick column
+    (✓ or nothing: False); otherwise blank is unknown."""
     s = text(raw).str.to_lowercase()
-    value = pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False).otherwise(None)
+    value = pl.when(s.is_in(TRUE_WORDS)).then(True).when(s.is_in(FALSE_WORDS)).then(False)
+    value = value.when(s.is_null()).then(blank) if blank is not None else value
+    value = value.otherwise(None)
     return Parsed(value, unreadable(s, value), pl.lit(False))

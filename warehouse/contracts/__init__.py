@@ -42,6 +42,7 @@ class Column:
     max_length: int | None = None  # longest value accepted (FMT-04); default by type from _common.yaml
     plausible: bool = True  # dates: outside 2560-2575 BE is unreadable (FMT-01); False: a rule judges the range
     warn_ce: bool | None = None  # dates: a CE year is converted and warned (FMT-02); machine exports write CE
+    blank: bool | None = None  # bool columns ticked ✓ or left blank: what a blank cell means (else unknown)
     # For group columns (merged two-row header) the group (item) and sub-column it came from.
     group: ListItem | None = None
     sub: ListItem | None = None
@@ -108,10 +109,19 @@ class Check:
 
 @dataclass(frozen=True)
 class Coverage:
+    """Every school of the register's `population` (SQL over `schools`) has a row for each period, and
+    with `per` (a column such as semester) for each of its `values` within the period."""
+
     id: str
     th: str
     en: str
     population: str
+    per: str | None = None
+    values: tuple = ()
+
+    def __post_init__(self) -> None:
+        if bool(self.per) != bool(self.values):
+            raise ValueError(f"coverage {self.id}: `per` and `values` go together")
 
 
 @dataclass(frozen=True)
@@ -167,6 +177,7 @@ class Contract:
     pseudonymise: tuple[str, ...] = ()  # PII-01: replaced by a keyed hash before leaving landing/
     parameters: dict = field(default_factory=dict)  # fixed values the rules name as {$PARAMETER: name}
     export: ExportSpec | None = None  # for `publish: aggregates`: the mart its OBEC export cuts
+    sheet: str | None = None  # the data sheet's name in the blank template (Excel: ≤ 31 characters); default `th`, cut
 
     def attention_for(self, rule_id: str) -> Attention:
         """When `rule_id` (a parse-level rule or one of this table's) needs a person on this table."""
@@ -290,6 +301,7 @@ def _columns(raw: list[dict]) -> list[Column]:
                     max_length=c.get("max_length", default_max_length(c["type"])),
                     plausible=bool(c.get("plausible", True)),
                     warn_ce=bool(c.get("warn_ce", c["type"] != "datetime")),
+                    blank=c.get("blank"),
                 )
             )
     return out
@@ -343,6 +355,22 @@ def _derive(raw: dict[str, str]) -> dict[str, str]:
     return out
 
 
+SHEET_NAME_MAX = 31  # Excel's limit on a sheet name
+SHEET_NAME_FORBIDDEN = set("[]:*?/\\")
+
+
+def _sheet(raw: dict) -> str | None:
+    """`sheet:`, a name Excel accepts for a sheet: 1-31 characters, none of [ ] : * ? / \\, no ' at either end."""
+    name = raw.get("sheet")
+    if name is None:
+        return None
+    name = str(name)
+    if not 0 < len(name) <= SHEET_NAME_MAX or SHEET_NAME_FORBIDDEN & set(name) or name[0] == "'" or name[-1] == "'":
+        raise ValueError(f"{raw['table']}: sheet {name!r} is not an Excel sheet name "
+                         f"(1-{SHEET_NAME_MAX} characters, none of [ ] : * ? / \\, no ' at either end)")
+    return name
+
+
 def _choice(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     value = raw.get(name, allowed[0])
     if value not in allowed:
@@ -373,7 +401,7 @@ def _load(path: Path) -> Contract:
         computed=dict(raw.get("computed", {})),
         checks=tuple(_checks(raw.get("rules", []), raw.get("attention"))),
         attention=raw.get("attention") or {},
-        coverage=tuple(Coverage(**c) for c in raw.get("coverage", [])),
+        coverage=tuple(Coverage(**{**c, "values": tuple(c.get("values", ()))}) for c in raw.get("coverage", [])),
         load=load,
         partition=Partition(**raw["partition"]) if raw.get("partition") else None,
         supersede=_choice(raw, "supersede", SUPERSEDES),
@@ -382,6 +410,7 @@ def _load(path: Path) -> Contract:
         parameters=dict(raw.get("parameters", {})),
         export=ExportSpec(table=raw["export"]["table"], period=raw["export"]["period"], key=tuple(raw["export"]["key"]),
                           columns=tuple(_columns(raw["export"]["columns"]))) if raw.get("export") else None,
+        sheet=_sheet(raw),
     )
 
 

@@ -392,3 +392,20 @@ BOOLEAN = [
 def test_boolean(raw, value, unreadable, ce):
     assert parsed(cells.boolean, BOOLEAN, raw) == (value, unreadable, ce)
 
+
+
+TICKS = [  # a tick column (contract `blank: false`): ✓ or `/` for used, nothing for not used
+    pytest.param("✓", True, False, False, id="tick"),
+    pytest.param("/", True, False, False, id="slash-as-tick"),
+    pytest.param("ใช้", True, False, False, id="chai-uses"),
+    pytest.param("ไม่ใช้", False, False, False, id="mai-chai-does-not-use"),
+    pytest.param("", False, False, False, id="blank-is-not-ticked"),
+    pytest.param(None, False, False, False, id="empty-cell-is-not-ticked"),
+    pytest.param(" \u200b", False, False, False, id="only-spaces-is-not-ticked"),
+    pytest.param("อาจจะ", None, True, False, id="a-word-is-still-unreadable"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "unreadable", "ce"), TICKS)
+def test_tick_column_blank_means_no(raw, value, unreadable, ce):
+    assert parsed(cells.boolean, TICKS, raw, False) == (value, unreadable, ce)
