@@ -1,8 +1,10 @@
 """One landing file -> raw rows per table, each row with its file, sheet and Excel row number.
 
 A sheet is recognised as a table by its headers (no file naming convention needed). Title rows,
-blank rows and the notes row (`หมายเหตุ ...`) at the bottom are not data. Raw values stay text here;
-casting to contract types happens in `pipelines.casting` so every parse failure can name its cell.
+blank rows and the notes row (`หมายเหตุ ...`) at the bottom are not data. A sheet with no known header
+is skipped with a note, except the instructions sheet of the office's own template (`khlang template`).
+Raw values stay text here; casting to contract types happens in `pipelines.casting` so every parse
+failure can name its cell.
 
 Per-file problems: a header naming one contract column twice (which value is meant is unknown, and
 dropping one would lose it silently) names the column and both column letters; a file whose known
@@ -25,6 +27,9 @@ from warehouse.contracts import Contract, contracts
 NOTES_ROW = r"^[\s*\-•#]*(หมายเหตุ|note)"  # the row's first non-empty text, lower-cased
 VISIBLE = r"[^\s\u00a0\u200b\u200c\u200d\ufeff\u2060]"  # a cell with anything but blanks
 LINEAGE = ["_sheet", "_row"]
+# The instructions sheet of the office's blank templates (`khlang template`, warehouse/templates.py): not
+# data, and expected, so skipped without a note (else every correctly filled template would report one).
+TEMPLATE_INSTRUCTIONS_SHEET = "คำอธิบายการกรอก"
 
 
 @dataclass
@@ -118,7 +123,7 @@ def parse_file(path: Path, landing: Path) -> ParsedFile:
         for sheet in sheets:
             match = find_header(sheet, known) if sheet.cells.height else None
             if match is None:
-                if sheet.cells.height:
+                if sheet.cells.height and sheet.name != TEMPLATE_INSTRUCTIONS_SHEET:
                     parsed.notes.append(f"ข้ามชีต '{sheet.name}': ไม่พบหัวตารางที่รู้จัก / sheet skipped: no known header")
                 continue
             if match.duplicates:
