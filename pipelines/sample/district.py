@@ -32,6 +32,7 @@ from . import names as N
 from .allocation import plan_allocations, write_allocation
 from .cells import DATE_FORMS
 from .contract import ALLOCATION, EQUIPMENT, SCHOOLS
+from .dlit import write_dlit
 from .equipment_files import (
     EquipmentLayout,
     default_notes,
@@ -113,6 +114,7 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = D
     expected = ground_truth(seed, n_schools, land.files, schools)
     if events:  # last, from its own generators: the files above stay the same whatever `events` is
         merge_truth(expected, write_platform(land, schools, seed, events))
+    merge_truth(expected, write_dlit(land, schools, seed))  # DLIT usage: own generator, arrives last
     out = root / "sample" / "expected.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes((json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))

@@ -216,9 +216,13 @@ def write_platform(land: Landing, schools: list[School], seed: int, events: int)
     }
 
 
-def merge_truth(expected: dict, platform: dict) -> dict:
-    """The survey truth with the platform tables' rule counts, files and `platform` section added."""
-    expected["rule_rows"].update(platform["rule_rows"])
-    expected["files"].update(platform["files"])
-    expected["platform"] = platform["platform"]
+def merge_truth(expected: dict, family: dict) -> dict:
+    """The survey truth with one more family's (platform, DLIT, ...) rule counts and files added, and its
+    own sections (`platform`, `dlit`, ...) under their names."""
+    expected["rule_rows"].update(family["rule_rows"])
+    expected["files"].update(family["files"])
+    for name, section in family.items():
+        if name not in ("rule_rows", "files"):
+            assert name not in expected, f"two families write the truth's {name!r}"
+            expected[name] = section
     return expected
