@@ -23,6 +23,7 @@ MARTS = (
     "dltv_unit_prices",
     "dltv_needs",
     "allocation_vs_need",
+    "dlit_adoption",
     "school_profile",
     "quality_by_school",
     "quality_by_rule",
