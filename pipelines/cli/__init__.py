@@ -8,6 +8,7 @@
     khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
     khlang key create|show           the key that hashes personal identifiers (PII-01), kept outside the repo
+    khlang template SURVEY --out FILE.xlsx   blank .xlsx template of a survey (Thai headers, drop-downs, instructions)
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
 the checkout's ./data (`pipelines.config.find_root`). Times a person reads are Asia/Bangkok.
@@ -20,7 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import check, demo, export, ingest, key, serve, sql, suites
+from pipelines.cli import check, demo, export, ingest, key, serve, sql, suites, template
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -51,7 +52,7 @@ def parser() -> argparse.ArgumentParser:
     e_sub = e.add_subparsers(dest="target", required=True)
     o = e_sub.add_parser("obec", help="validated rows of one survey and period, CSV + XLSX + manifest.json")
     o.add_argument("--survey", required=True)
-    o.add_argument("--year", required=True, help="BE fiscal year, e.g. 2569")
+    o.add_argument("--year", required=True, help="BE year of the survey's period, e.g. 2569 (fiscal year; academic year for DLIT)")
     o.add_argument("--out", required=True)
     o.add_argument("--version", help="re-cut from an earlier warehouse version (default: current)")
     o.set_defaults(func=export.cmd_export)
@@ -80,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     k.set_defaults(func=key.cmd_key)
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
+    template.add_parser(sub)
     return p
 
 
