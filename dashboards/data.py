@@ -124,8 +124,8 @@ def register_counts() -> dict:
 
 def coverage(period: int) -> pl.DataFrame:
     return q(
-        "SELECT rule_id, survey, survey_th, period, population, submitted, missing, rejected, not_sent, "
-        "coverage_pct FROM coverage WHERE period = ? ORDER BY rule_id",
+        "SELECT rule_id, survey, survey_th, period, part, population, submitted, missing, rejected, not_sent, "
+        "coverage_pct FROM coverage WHERE period = ? ORDER BY rule_id, part",
         period,
     )
 
@@ -443,9 +443,9 @@ def quarantine(period: int) -> pl.DataFrame:
 
 def missing_submissions(period: int) -> pl.DataFrame:
     return q(
-        "SELECT rule_id, survey, school_code, school_name, district, students_total, status, rejected_rows, "
+        "SELECT rule_id, survey, part, school_code, school_name, district, students_total, status, rejected_rows, "
         "rejected_rule_ids, rejected_files "
-        "FROM missing_submissions WHERE period = ? ORDER BY district, school_code",
+        "FROM missing_submissions WHERE period = ? ORDER BY survey, part, district, school_code",
         period,
     )
 

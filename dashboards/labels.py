@@ -326,6 +326,12 @@ def column(table_name: str, name: str) -> str:
     return contracts()[table_name].column(name).header_th
 
 
+def coverage_part(survey: str, rule_id: str, part: str | None) -> str:
+    """` ภาคเรียน 1` for a coverage line counted per part of its period (contract `per:`); else empty."""
+    entry = next((e for e in contracts()[survey].coverage if e.id == rule_id), None) if survey in contracts() else None
+    return f" {column(survey, entry.per)} {part}" if part and entry and entry.per else ""
+
+
 def rule_text(rule_id: str, th: str | None = None) -> str:
     """A rule's Thai criterion as a general statement, not one row's message.
 
@@ -369,3 +375,25 @@ def rule_label(rule_id: str, th: str | None = None) -> str:
     """`Thai meaning (DLTV-04)`: what a director reads, with the code beside it for ICT staff."""
     short = rule_short(rule_id, th)
     return rule_id if short == rule_id else f"{short} ({rule_id})"
+
+
+# ---------------------------------------------------------------- school map (app_pages/map.py)
+# The figures a map can colour by, with their Thai labels, are listed in dashboards/map_figures.py.
+PAGE_MAP = ("แผนที่โรงเรียน", "School map")
+MAP_FIGURE = "ระบายสีตาม (colour by)"
+MAP_DETAIL_TITLE = "โรงเรียนในเขตพื้นที่ (วงกลมสีเทากลวง: ไม่มีข้อมูล)"
+MAP_LOCATOR_TITLE = "ที่ตั้งในประเทศไทย"
+MAP_NO_VALUE = "ไม่มีข้อมูล"
+MAP_NO_VALUE_COLOUR = "#b0b0b0"
+MAP_SUBMITTED_COLOUR = "#2e8b57"
+MAP_NOT_REQUIRED = "ไม่อยู่ในกลุ่มที่ต้องส่ง"
+MAP_NOTE_DLTV = "ผลรวมทุกรายการอุปกรณ์จากแบบสำรวจ DLTV ที่ผ่านการตรวจของแต่ละโรงเรียน; โรงเรียนที่ไม่ได้ส่งแสดงเป็น \"ไม่มีข้อมูล\""
+MAP_DRAWN = "แสดงบนแผนที่ {drawn} โรงเรียน · ไม่ได้แสดง {off} โรงเรียน (รายชื่อด้านล่าง)"
+MAP_NOTE_OFFLINE = ("เส้นเขตแดนประเทศจาก Natural Earth (สาธารณสมบัติ) ที่ติดมากับโปรแกรม ไม่ได้โหลดแผนที่จากอินเทอร์เน็ต · "
+                    "ชื่ออำเภอวางไว้กลางกลุ่มโรงเรียนของอำเภอนั้น (ไม่มีเส้นเขตอำเภอ)")
+H_OFF_MAP = "โรงเรียนที่ไม่ได้แสดงบนแผนที่ (schools not on the map)"
+OFF_MAP_NOTE = "ไม่มีพิกัด หรือพิกัดอยู่นอกประเทศไทย (มักสลับละติจูดกับลองจิจูด หรือจุดทศนิยมหาย): แก้ในทะเบียนแล้วรันใหม่"
+ALL_ON_MAP = "ทุกโรงเรียนมีพิกัดในประเทศไทย แสดงบนแผนที่ครบ"
+C_OFF_MAP_REASON = "เหตุที่ไม่แสดง"
+OFF_MAP_REASONS = {"no_coordinates": "ไม่มีพิกัด", "outside_thailand": "พิกัดอยู่นอกประเทศไทย (SCH-05)"}
+H_MAP_TABLE = "ตารางรายโรงเรียน"

@@ -188,7 +188,8 @@ with not_submitted:
         st.info(L.NO_COVERAGE_WITHOUT_PERIOD)
     for c in coverage.iter_rows(named=True):
         st.markdown(
-            f"**{c['survey_th'] or L.table(c['survey'])}** ({c['rule_id']}): {L.SUBMITTED} "
+            f"**{c['survey_th'] or L.table(c['survey'])}{L.coverage_part(c['survey'], c['rule_id'], c['part'])}** "
+            f"({c['rule_id']}): {L.SUBMITTED} "
             + L.COVERAGE_NOTE.format(submitted=fmt.number(c["submitted"]), population=fmt.number(c["population"]))
             + f" ({fmt.percent(c['coverage_pct'])}) · {L.M_REJECTED} {fmt.number(c['rejected'])}"
             + f" · {L.M_NOT_SENT} {fmt.number(c['not_sent'])}"
@@ -202,6 +203,11 @@ with not_submitted:
             "district": ui.text_col(L.column("schools", "district")),
         }
         whole = files.filter(pl.col("error_kind").is_not_null() & (pl.col("error_kind") != "skipped"))
+        # which survey (and semester) each line is missing: a school may miss several
+        missing = missing.with_columns(pl.struct("survey", "rule_id", "part").map_elements(
+            lambda m: L.table(m["survey"]) + L.coverage_part(m["survey"], m["rule_id"], m["part"]),
+            return_dtype=pl.String).alias("survey_label"))
+        school["survey_label"] = ui.text_col(L.C_SURVEY)
         rejected = missing.filter(pl.col("status") == "rejected")
         st.markdown(f"**{L.H_REJECTED}** · {L.N_SCHOOLS.format(n=fmt.number(rejected.height))}")
         if rejected.height == 0:
@@ -216,6 +222,7 @@ with not_submitted:
                     pl.col("rejected_rows").cast(pl.String),
                 ),
                 {
+                    "survey_label": L.C_SURVEY,
                     "school_code": L.column("schools", "school_code"),
                     "school_name": L.column("schools", "school_name"),
                     "district": L.column("schools", "district"),
@@ -235,7 +242,8 @@ with not_submitted:
             ui.table(
                 not_sent.with_columns(pl.col("school_code").map_elements(
                     lambda code: ", ".join(n for n in whole_names if code in n), return_dtype=pl.String,
-                ).alias("named_in")).select("school_code", "school_name", "district", "students_total", "named_in"),
+                ).alias("named_in")).select("survey_label", "school_code", "school_name", "district", "students_total",
+                                            "named_in"),
                 {**school, "students_total": ui.count_col(L.column("schools", "students_total")),
                  "named_in": st.column_config.TextColumn(L.C_NAMED_IN, help=L.HELP_NAMED_IN, width="large")},
             )
