@@ -41,8 +41,9 @@ def district(tmp_path_factory) -> tuple[Path, dict]:
 
 def _landed(root: Path) -> dict[str, tuple[str, int]]:
     """Every landing file: (sha256, mtime_ns)."""
-    return {p.relative_to(root / "landing").as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
-            for p in sorted((root / "landing").rglob("*")) if p.is_file()}
+    landing = root / "landing"
+    return {p.relative_to(landing).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns)
+            for p in sorted(landing.rglob("*")) if p.is_file()}
 
 
 def _dlit_files(expected: dict) -> dict[str, dict]:
@@ -137,7 +138,8 @@ def test_files_look_as_claimed(district):
         semesters = {int(r[cols["semester"]].translate(THAI_TO_ARABIC)) for r in rows}
         assert semesters == set(f["semesters"]), rel
     hands = {Path(rel).name: f["ticks"] for rel, f in files.items()}
-    assert hands["แบบสำรวจDLIT_2568_ภาค1_รวมทั้งเขต.xlsx"] == "word" and hands["แบบสำรวจDLIT_2568_ภาค2_รวมทั้งเขต.xlsx"] == "tick"
+    assert hands["แบบสำรวจDLIT_2568_ภาค1_รวมทั้งเขต.xlsx"] == "word"
+    assert hands["แบบสำรวจDLIT_2568_ภาค2_รวมทั้งเขต.xlsx"] == "tick"
     (csv_rel,) = [rel for rel in files if rel.endswith(".csv")]
     raw = (root / "landing" / csv_rel).read_bytes()
     with pytest.raises(UnicodeDecodeError):
@@ -157,8 +159,8 @@ def test_files_look_as_claimed(district):
 
 @pytest.mark.slow
 def test_pipeline_finds_every_dlit_rule_and_accounts_every_file(demo_home, expected):
-    got = query(demo_home, "SELECT rule_id, sum(rows_failed)::INT AS n FROM rule_results WHERE table_name = ? GROUP BY ALL",
-                [DLIT])
+    got = query(demo_home, "SELECT rule_id, sum(rows_failed)::INT AS n FROM rule_results "
+                           "WHERE table_name = ? GROUP BY ALL", [DLIT])
     counts = dict(got.iter_rows())
     assert {r: counts.get(r) for r in expected["rule_rows"][DLIT]} == expected["rule_rows"][DLIT] == INJECTED
     acc = query(demo_home, "SELECT source_file, rows_in, valid, flagged, quarantined, superseded, error_kind "
@@ -188,7 +190,8 @@ def test_every_cell_form_is_read_as_meant(demo_home, expected):
     ใช้/ไม่ใช้, ✓/`/`/blank all read to the values the generator meant (blank ticks: not used)."""
     numbers = ["teachers_total", "teachers_using", "hours_per_week", "internet_mbps", "student_devices", "satisfaction"]
     services = [c.name for c in contracts.get(DLIT).columns if c.type == "bool"]
-    sums = ", ".join([f"sum({c})::DOUBLE AS {c}" for c in numbers] + [f"count(*) FILTER ({c}) AS {c}" for c in services])
+    sums = ", ".join([f"sum({c})::DOUBLE AS {c}" for c in numbers]
+                     + [f"count(*) FILTER ({c}) AS {c}" for c in services])
     got = query(demo_home, f"SELECT CAST(semester AS VARCHAR) AS part, count(*) AS rows, {sums} FROM {DLIT} GROUP BY 1")
     assert {r.pop("part"): r for r in got.iter_rows(named=True)} == expected["dlit"]["current"]
     nulls = " + ".join(f"count(*) FILTER ({c} IS NULL)" for c in services)
