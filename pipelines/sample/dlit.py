@@ -15,6 +15,7 @@ Faults, one rule per row: DLIT-01 (more teachers using than teachers; a negative
 (hours 75, satisfaction 6 and 0, semester 3), DLIT-03 (teachers using, nothing ticked: flag), DLIT-04
 (one school and semester twice in a file: both rows), REF-01 (a transposed code, another area's
 school, an unknown code), FMT-01 (`3-4` hours, a count in words), FMT-02 (the year in CE) and REQ-01.
+A few clean rows name their school by its 8-digit SMIS code, which resolves (valid).
 About 90% of the register reports both semesters; 3% report only semester 1, 3% only semester 2 and
 4% nothing, so COV-02 is below 100% for known reasons, listed per semester in the truth.
 
