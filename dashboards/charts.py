@@ -382,3 +382,102 @@ def reconciliation(df: pl.DataFrame, diff: str, title: str) -> alt.TopLevelMixin
     )
     zero = alt.Chart(pl.DataFrame({"y": [0]})).mark_rule(color="#7f8c8d").encode(y="y:Q")
     return themed((zero + dots).properties(height=240 + LEGEND_BELOW))
+
+
+# ---------------------------------------------------------------- DLIT use (contract 3.3)
+def _with_term_th(df: pl.DataFrame) -> pl.DataFrame:
+    """`term_th` (ภาคเรียน 1/2568) from academic_year and semester; rows must be in term order."""
+    return df.with_columns(pl.struct("academic_year", "semester").map_elements(
+        lambda t: L.term(t["academic_year"], t["semester"]), return_dtype=pl.String).alias("term_th"))
+
+
+def _term_colour(terms: list[str]) -> alt.Color:
+    """One colour per semester, in term order, legend below."""
+    scale = alt.Scale(domain=terms, range=[L.TERM_COLOURS[i % len(L.TERM_COLOURS)] for i in range(len(terms))])
+    return alt.Color("term_th:N", title=L.column("dlit_usage", "semester"), sort=terms, scale=scale,
+                     legend=alt.Legend(orient="bottom"))
+
+
+def dlit_services(terms: pl.DataFrame) -> alt.TopLevelMixin:
+    """Horizontal bars: schools using each of the five DLIT services (contract order), one bar per
+    semester side by side. `terms`: rows of data.dlit_terms (one per semester) with accepted rows."""
+    services = L.dlit_services()
+    long = (_with_term_th(terms.sort("academic_year", "semester"))
+            .unpivot(index=["term_th", "schools_reporting"], on=list(services), variable_name="service",
+                     value_name="schools")
+            .with_columns(pl.col("service").replace_strict(services).alias("service_th"),
+                          (100.0 * pl.col("schools") / pl.col("schools_reporting")).alias("share_pct")))
+    order = list(dict.fromkeys(long["term_th"]))
+    chart = (
+        alt.Chart(long.select("service_th", "term_th", "schools", "schools_reporting", "share_pct"))
+        .mark_bar()
+        .encode(
+            y=alt.Y("service_th:N", title=None, sort=list(services.values()), axis=alt.Axis(labelLimit=220)),
+            yOffset=alt.YOffset("term_th:N", sort=order),
+            x=alt.X("schools:Q", title=L.C_SCHOOLS, axis=alt.Axis(format=NUM, tickMinStep=1)),
+            color=_term_colour(order),
+            tooltip=[alt.Tooltip("service_th:N", title=L.C_SERVICE),
+                     alt.Tooltip("term_th:N", title=L.column("dlit_usage", "semester")),
+                     alt.Tooltip("schools:Q", title=L.C_SCHOOLS, format=NUM),
+                     alt.Tooltip("schools_reporting:Q", title=L.C_SCHOOLS_REPORTING, format=NUM),
+                     alt.Tooltip("share_pct:Q", title=L.C_SHARE_REPORTING, format=".1f")],
+        )
+        .properties(height=22 * len(services) * max(len(order), 1) + 40 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def dlit_share_by_district(adoption: pl.DataFrame) -> alt.TopLevelMixin:
+    """Share (%) of teachers using DLIT per district, one bar per semester side by side (dlit_adoption)."""
+    shown = _with_term_th(adoption.sort("academic_year", "semester", "district"))
+    order = list(dict.fromkeys(shown["term_th"]))
+    chart = (
+        alt.Chart(shown.select("district", "term_th", "teachers_using_pct", "teachers_using", "teachers_total",
+                               "schools_reporting"))
+        .mark_bar()
+        .encode(
+            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            xOffset=alt.XOffset("term_th:N", sort=order),
+            y=alt.Y("teachers_using_pct:Q", title=L.C_TEACHERS_USING_PCT, scale=alt.Scale(domain=[0, 100])),
+            color=_term_colour(order),
+            tooltip=[alt.Tooltip("district:N", title=L.DISTRICT),
+                     alt.Tooltip("term_th:N", title=L.column("dlit_usage", "semester")),
+                     alt.Tooltip("teachers_using_pct:Q", title=L.C_TEACHERS_USING_PCT, format=".1f"),
+                     alt.Tooltip("teachers_using:Q", title=L.column("dlit_usage", "teachers_using"), format=NUM),
+                     alt.Tooltip("teachers_total:Q", title=L.column("dlit_usage", "teachers_total"), format=NUM),
+                     alt.Tooltip("schools_reporting:Q", title=L.C_SCHOOLS_REPORTING, format=NUM)],
+        )
+        .properties(height=300 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def dlit_trend(terms: pl.DataFrame) -> alt.TopLevelMixin:
+    """Adoption across semesters: the share of teachers using DLIT and the share of register schools
+    reporting (COV-02), both in %, a line each over every semester in order."""
+    measures = {"teachers_using_pct": L.C_TEACHERS_USING_PCT, "coverage_pct": L.C_REPORTING_PCT}
+    shown = _with_term_th(terms.sort("academic_year", "semester"))
+    order = shown["term_th"].to_list()
+    counts = ["teachers_using", "teachers_total", "submitted", "population"]
+    long = shown.unpivot(index=["term_th", *counts], on=list(measures), variable_name="measure",
+                         value_name="pct").with_columns(
+        pl.col("measure").replace_strict(measures), pl.col("pct").cast(pl.Float64)).drop_nulls("pct")
+    chart = (
+        alt.Chart(long)
+        .mark_line(point=True, strokeWidth=2)
+        .encode(
+            x=alt.X("term_th:N", title=L.column("dlit_usage", "semester"), sort=order, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("pct:Q", title=L.C_SHARE, scale=alt.Scale(domain=[0, 100])),
+            color=alt.Color("measure:N", title=None, sort=list(measures.values()),
+                            scale=alt.Scale(domain=list(measures.values()), range=KIND_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("term_th:N", title=L.column("dlit_usage", "semester")),
+                     alt.Tooltip("measure:N", title=L.MEASURE), alt.Tooltip("pct:Q", title=L.C_SHARE, format=".1f"),
+                     alt.Tooltip("teachers_using:Q", title=L.column("dlit_usage", "teachers_using"), format=NUM),
+                     alt.Tooltip("teachers_total:Q", title=L.column("dlit_usage", "teachers_total"), format=NUM),
+                     alt.Tooltip("submitted:Q", title=L.C_SCHOOLS_REPORTING, format=NUM),
+                     alt.Tooltip("population:Q", title=L.C_REGISTER_SCHOOLS, format=NUM)],
+        )
+        .properties(height=260 + LEGEND_BELOW)
+    )
+    return themed(chart)

@@ -25,7 +25,7 @@ import streamlit as st
 
 from pipelines import config
 from warehouse import read
-from warehouse.contracts import lists
+from warehouse.contracts import get, lists
 from warehouse.publish import NotPublished, published_duckdb
 
 
@@ -396,6 +396,97 @@ def platform_reconciliation(period: int) -> pl.DataFrame:
         "events_sessions, diff_sessions, status FROM platform_reconciliation WHERE fiscal_year = ? "
         "ORDER BY date, platform",
         period,
+    )
+
+
+# ---------------------------------------------------------------- DLIT use (contract 3.3)
+# The DLIT page reads dlit_usage (the current valid and flagged rows), the dlit_adoption mart and the
+# COV-02 lines of the coverage views, whose `part` is the semester as text.
+def dlit_coverage_rule() -> str:
+    """The DLIT coverage entry's id (COV-02), from the contract rather than typed here."""
+    return get("dlit_usage").coverage[0].id
+
+
+def _dlit_service_counts(prefix: str = "d.") -> str:
+    """`count(*) FILTER (d.uses_classroom) AS uses_classroom, ...` for the contract's five services."""
+    return ", ".join(f"count(*) FILTER ({prefix}{s}) AS {s}" for s in dlit_service_columns())
+
+
+def dlit_service_columns() -> list[str]:
+    """The five service tick columns of dlit_usage, in contract order."""
+    return [c.name for c in get("dlit_usage").columns if c.type == "bool"]
+
+
+def dlit_terms() -> pl.DataFrame:
+    """One row per academic year and semester that has DLIT rows or a COV-02 line, oldest first: COV-02
+    (population, submitted, missing, rejected, not_sent, coverage_pct) beside the area's figures (schools
+    reporting, teachers in total and using, the share, schools using each service, means of hours,
+    internet speed and satisfaction). The figures are computed over the rows, not summed from the
+    per-district mart, because a mean over the area cannot be rebuilt from the districts' rounded means;
+    the rows are the mart's (register schools), so its districts add up to these totals."""
+    return q(
+        "WITH use AS (SELECT d.academic_year, d.semester, count(*) AS schools_reporting, "
+        "sum(d.teachers_total)::BIGINT AS teachers_total, sum(d.teachers_using)::BIGINT AS teachers_using, "
+        "100.0 * sum(d.teachers_using) / nullif(sum(d.teachers_total), 0) AS teachers_using_pct, "
+        f"count(*) FILTER (d.teachers_using > 0) AS schools_using, {_dlit_service_counts()}, "
+        "avg(d.hours_per_week) AS mean_hours_per_week, avg(d.internet_mbps) AS mean_internet_mbps, "
+        "avg(d.satisfaction) AS mean_satisfaction "
+        "FROM dlit_usage d JOIN schools s USING (school_code) GROUP BY ALL), "
+        "cov AS (SELECT period AS academic_year, TRY_CAST(part AS BIGINT) AS semester, population, submitted, "
+        "missing, rejected, not_sent, coverage_pct FROM coverage WHERE rule_id = ?) "
+        "SELECT * FROM cov FULL JOIN use USING (academic_year, semester) "
+        "WHERE academic_year IS NOT NULL AND semester IS NOT NULL ORDER BY academic_year, semester",
+        dlit_coverage_rule(),
+    )
+
+
+def term_before(year: int, semester: int) -> tuple[int, int]:
+    """The semester just before (`year`, `semester`): the year's earlier semester, or the last semester of
+    the year before (the semesters are COV-02's values, 1 and 2)."""
+    values = list(get("dlit_usage").coverage[0].values)
+    return (year, values[values.index(semester) - 1]) if semester in values[1:] else (year - 1, values[-1])
+
+
+def term_row(terms: pl.DataFrame, year: int, semester: int) -> dict | None:
+    """One semester's row of `dlit_terms`, or None when the warehouse has nothing of it."""
+    found = terms.filter((pl.col("academic_year") == year) & (pl.col("semester") == semester))
+    return found.row(0, named=True) if found.height else None
+
+
+def dlit_adoption(year: int) -> pl.DataFrame:
+    """dlit_adoption rows (semester x district) of one academic year."""
+    return q(
+        "SELECT academic_year, semester, district, schools_reporting, teachers_total::BIGINT AS teachers_total, "
+        "teachers_using::BIGINT AS teachers_using, "
+        "teachers_using_pct, schools_using, mean_hours_per_week, mean_internet_mbps, mean_satisfaction "
+        "FROM dlit_adoption WHERE academic_year = ? ORDER BY semester, district",
+        year,
+    )
+
+
+def dlit_schools(year: int, semester: int) -> pl.DataFrame:
+    """Current DLIT rows of one semester with the register's name and district, the five services as
+    ticks and how many were ticked. No personal data."""
+    services = ", ".join(f"d.{s}" for s in dlit_service_columns())
+    ticked = " + ".join(f"coalesce(d.{s}, false)::INTEGER" for s in dlit_service_columns())
+    return q(
+        "SELECT d.school_code, coalesce(s.school_name, d.school_name) AS school_name, s.district, "
+        f"d.teachers_total, d.teachers_using, {services}, {ticked} AS services_used, d.hours_per_week, "
+        "d.internet_mbps, d.satisfaction, d.outcome, d.rule_ids "
+        "FROM dlit_usage d LEFT JOIN schools s USING (school_code) "
+        "WHERE d.academic_year = ? AND d.semester = ? ORDER BY s.district, d.school_code",
+        year, semester,
+    )
+
+
+def dlit_missing(year: int, semester: int) -> pl.DataFrame:
+    """Register schools without an accepted DLIT row for one semester (COV-02): sent nothing, or sent
+    only rows that were quarantined, with the rules and files behind the rejection."""
+    return q(
+        "SELECT school_code, school_name, district, students_total, status, rejected_rows, rejected_rule_ids, "
+        "rejected_files FROM missing_submissions WHERE rule_id = ? AND period = ? AND part = ? "
+        "ORDER BY status = 'not_sent', district, school_code",
+        dlit_coverage_rule(), year, str(semester),
     )
 
 

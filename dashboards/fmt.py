@@ -35,6 +35,11 @@ def percent(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:,.{digits}f}%"
 
 
+def decimal(value: float | None, digits: int = 1) -> str:
+    """A mean such as hours per week or a 1–5 score: `6.9`, `3.78`; "–" for None."""
+    return "–" if value is None else f"{value:,.{digits}f}"
+
+
 def thai_datetime(value: datetime | None) -> str:
     """`24 พ.ย. 2569 09:15 น.` in Bangkok time; naive datetimes are taken as UTC."""
     if value is None:

@@ -272,6 +272,50 @@ WEEKDAYS = ("จันทร์", "อังคาร", "พุธ", "พฤห�
 PLATFORM_COLOURS = ["#1f6f8b", "#e6a400", "#2e8b57", "#8e44ad"]
 ALL_COLOUR = "#333333"
 
+# ---------------------------------------------------------------- DLIT use (contract 3.3, app_pages/dlit.py)
+# Column headers and the five services' names come from the contract (column(), dlit_services()).
+PAGE_DLIT = ("การใช้งาน DLIT", "DLIT adoption")
+NO_DLIT_DATA = ("ยังไม่มีข้อมูลการใช้งาน DLIT ในคลังข้อมูล — วางแฟ้มแบบสำรวจ DLIT ของโรงเรียนไว้ใน landing/ "
+                "แล้วรัน `khlang ingest`  \nNo DLIT usage data has been published yet.")
+NO_DLIT_IN_TERM = "ไม่มีแถวที่ผ่านการตรวจใน{term} (no accepted DLIT rows this semester)"
+NO_PREVIOUS_TERM = "ไม่มีข้อมูล{term}ให้เปรียบเทียบ"
+HELP_DELTA_TERM = "จาก{term}"
+M_DLIT_REPORTING = "โรงเรียนที่รายงาน"
+M_DLIT_SHARE = "สัดส่วนครูที่ใช้ DLIT"
+M_DLIT_SATISFACTION = "ความพึงพอใจเฉลี่ย (1–5)"
+M_DLIT_INTERNET = "ความเร็วอินเทอร์เน็ตเฉลี่ย (Mbps)"
+MBPS = "Mbps"
+HOURS = "ชม."
+PEOPLE = "คน"
+DLIT_REPORTING_NOTE = ("รายงานแล้ว {submitted} จาก {population} โรงเรียนในทะเบียน · {not_sent_label} {not_sent} · "
+                       "{rejected_label} {rejected}")
+HELP_DLIT_REPORTING = ("โรงเรียนในทะเบียนที่มีแถวผ่านการตรวจ (ผ่าน หรือ ผ่านแต่ต้องตรวจสอบ) ของภาคเรียนนี้ "
+                       "÷ โรงเรียนในทะเบียนทั้งหมด ({rule})")
+HELP_DLIT_TEACHERS = "รวมทุกโรงเรียนที่รายงาน: ใช้ DLIT {using} จากครูทั้งหมด {total} คน"
+HELP_DLIT_SHARE = "ครูที่ใช้ DLIT ÷ จำนวนครูทั้งหมด ของโรงเรียนที่รายงานในภาคเรียนนี้"
+HELP_DLIT_MEAN = "ค่าเฉลี่ยของโรงเรียนที่รายงานและกรอกช่องนี้"
+NOTE_DLIT = ("นับเฉพาะแถวที่ผ่านการตรวจ (ผ่าน และ ผ่านแต่ต้องตรวจสอบ) ของโรงเรียนในทะเบียน · "
+             "แผนภูมิแสดงทุกภาคเรียนของปีการศึกษาที่เลือก")
+H_DLIT_SERVICES = "โรงเรียนที่ใช้บริการ DLIT แต่ละด้าน (schools using each service)"
+H_DLIT_BY_DISTRICT = "สัดส่วนครูที่ใช้ DLIT รายอำเภอ (teachers using DLIT by district)"
+H_DLIT_TREND = "แนวโน้มรายภาคเรียน (adoption by semester)"
+H_DLIT_SCHOOLS = "รายโรงเรียน (schools)"
+H_DLIT_MISSING = "โรงเรียนที่ไม่ได้รายงาน (schools that did not report)"
+NOTE_DLIT_TREND = "ทุกภาคเรียนที่มีข้อมูล: สัดส่วนครูที่ใช้ DLIT และสัดส่วนโรงเรียนในทะเบียนที่รายงาน ({rule})"
+ALL_REPORTED = "ทุกโรงเรียนในทะเบียนรายงาน{term}ครบแล้ว"
+C_SERVICE = "บริการ DLIT"
+C_SERVICES_USED = "จำนวนบริการที่ใช้ (จาก {n})"
+C_SERVICE_NAMES = "บริการที่ใช้"
+C_SCHOOLS_REPORTING = "โรงเรียนที่รายงาน"
+C_SCHOOLS_USING = "โรงเรียนที่มีครูใช้ DLIT"
+C_SHARE_REPORTING = "ร้อยละของโรงเรียนที่รายงาน"
+C_TEACHERS_USING_PCT = "ครูที่ใช้ DLIT (%)"
+C_REPORTING_PCT = "โรงเรียนที่รายงาน (%)"
+C_MEAN_HOURS = "ชั่วโมงใช้งานต่อสัปดาห์ (เฉลี่ย)"
+C_MEAN_INTERNET = "ความเร็วอินเทอร์เน็ต Mbps (เฉลี่ย)"
+C_MEAN_SATISFACTION = "ความพึงพอใจ (เฉลี่ย)"
+TERM_COLOURS = ["#1f6f8b", "#e6a400", "#2e8b57", "#8e44ad", "#99a8b2", "#c0392b"]
+
 
 def platforms() -> dict[str, str]:
     """Platform key -> Thai name, in contract order (DLTV, DLIT, ELEARNING, MEDIA)."""
@@ -324,6 +368,16 @@ def table(name: str) -> str:
 def column(table_name: str, name: str) -> str:
     """Thai header of a contract column (`item - sub` for DLTV item columns)."""
     return contracts()[table_name].column(name).header_th
+
+
+def dlit_services() -> dict[str, str]:
+    """The five DLIT services: tick column -> its Thai header (DLIT Classroom, ...), in contract order."""
+    return {c.name: c.header_th for c in contracts()["dlit_usage"].columns if c.type == "bool"}
+
+
+def term(year: int, semester: int) -> str:
+    """`ภาคเรียน 1/2568`: a semester of a BE academic year as Thai schools write it (headers from the contract)."""
+    return f"{column('dlit_usage', 'semester')} {semester}/{year}"
 
 
 def coverage_part(survey: str, rule_id: str, part: str | None) -> str:

@@ -64,12 +64,16 @@ def text_col(label: str) -> st.column_config.TextColumn:
 
 
 def metric(where, label: str, value: str, *, now=None, before=None, prev_year: int | None = None, digits: int = 0,
-           unit: str = "", delta_color: str = "normal", help: str | None = None) -> None:
+           unit: str = "", delta_color: str = "normal", help: str | None = None, versus: str | None = None) -> None:
     """A bordered metric; with `prev_year`, the change from that year as its delta ("+1,250 บาท",
-    described "เทียบกับปีงบประมาณ 2568"). No delta when there is no previous year to compare with."""
-    delta = fmt.change(now, before, digits, unit) if prev_year is not None else None
+    described "เทียบกับปีงบประมาณ 2568"); with `versus` (a semester: "จากภาคเรียน 1/2568"), the change
+    from what it names. No delta when there is nothing to compare with."""
+    described = versus
+    if described is None and prev_year is not None:
+        described = L.HELP_DELTA.format(year=prev_year)
+    delta = fmt.change(now, before, digits, unit) if described is not None else None
     where.metric(label, value, border=True, help=help, delta=delta, delta_color=delta_color, height="stretch",
-                 delta_description=L.HELP_DELTA.format(year=prev_year) if delta is not None else None)
+                 delta_description=described if delta is not None else None)
 
 
 

@@ -21,6 +21,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -75,16 +76,15 @@ def docs_url(home: config.Home):
         server.server_close()
 
 
-@pytest.fixture
-def server(home: config.Home, docs_url: str, tmp_path):
-    """`streamlit run dashboards/app.py` on a free port, reading the test warehouse, told where the
-    Data Docs are served (pipelines.config.ENV_DOCS_URL)."""
-    require_chromium()  # skip (or, under CI=true, fail) before starting anything
+@contextmanager
+def streamlit_app(script: str, home: config.Home, log_path: Path, env: dict[str, str] | None = None):
+    """`streamlit run <script>` (relative to the repo root, or absolute) on a free port, reading `home`;
+    yields its address once it answers, stops it after."""
     port = free_port()
-    env = {**os.environ, config.ENV_HOME: str(home.root), "PYTHONPATH": str(ROOT), config.ENV_DOCS_URL: docs_url}
-    log = open(tmp_path / "streamlit.log", "w")
+    env = {**os.environ, config.ENV_HOME: str(home.root), "PYTHONPATH": str(ROOT), **(env or {})}
+    log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboards/app.py", "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", script, "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -94,7 +94,7 @@ def server(home: config.Home, docs_url: str, tmp_path):
         deadline = time.monotonic() + 60
         while True:
             if proc.poll() is not None:
-                pytest.fail(f"streamlit exited with {proc.returncode}:\n{(tmp_path / 'streamlit.log').read_text()}")
+                pytest.fail(f"streamlit exited with {proc.returncode}:\n{log_path.read_text()}")
             try:
                 with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
                     if r.status == 200:
@@ -102,7 +102,7 @@ def server(home: config.Home, docs_url: str, tmp_path):
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                pytest.fail("streamlit did not answer within 60 s:\n" + (tmp_path / "streamlit.log").read_text())
+                pytest.fail("streamlit did not answer within 60 s:\n" + log_path.read_text())
             time.sleep(0.3)
         yield url
     finally:
@@ -112,6 +112,40 @@ def server(home: config.Home, docs_url: str, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture
+def server(home: config.Home, docs_url: str, tmp_path):
+    """`streamlit run dashboards/app.py` on a free port, reading the test warehouse, told where the
+    Data Docs are served (pipelines.config.ENV_DOCS_URL)."""
+    require_chromium()  # skip (or, under CI=true, fail) before starting anything
+    with streamlit_app("dashboards/app.py", home, tmp_path / "streamlit.log", {config.ENV_DOCS_URL: docs_url}) as url:
+        yield url
+
+
+# The DLIT page until app.py registers it: an entry script set up as app.py is (wide, tab icon) whose
+# navigation holds only that page, with the st.Page line app.py is to get.
+DLIT_ENTRY = """import sys
+sys.path.insert(0, {root!r})
+import streamlit as st
+from dashboards import labels as L
+from dashboards import ui
+st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=ui.tab_icon())
+st.navigation([
+    st.Page({page!r}, title=L.PAGE_DLIT[0], icon=":material/cast_for_education:"),
+]).run()
+"""
+
+
+@pytest.fixture
+def dlit_server(home: config.Home, tmp_path):
+    """`streamlit run` of DLIT_ENTRY on a free port, reading the test warehouse; the page is at its root."""
+    require_chromium()
+    entry = tmp_path / "dlit_app.py"
+    entry.write_text(DLIT_ENTRY.format(root=str(ROOT), page=str(ROOT / "dashboards" / "app_pages" / "dlit.py")),
+                     encoding="utf-8")
+    with streamlit_app(str(entry), home, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 def png_size(path: Path) -> tuple[int, int]:
@@ -267,6 +301,42 @@ def test_platform_page_in_chromium_thai_charts_and_screenshot(server):
             page.wait_for_timeout(1200)
             page.screenshot(path=str(SHOTS / "dashboards_10_quality_platform.png"))
             assert page.locator('[data-testid="stException"]').count() == 0
+        finally:
+            browser.close()
+    assert outside == [], f"requests left the machine: {outside}"
+
+
+def test_dlit_page_in_chromium_thai_charts_tables_and_screenshot(dlit_server):
+    """The DLIT page as a director sees it: six headline figures, the three charts drawn (services,
+    teachers by district, the trend), the schools of the semester and the schools that did not report,
+    Thai drawn with a Thai font, nothing fetched from outside. Screenshot: dashboards_11_dlit.png."""
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    with sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        try:
+            page = offline_context(browser, outside).new_page()
+            page.goto(dlit_server, wait_until="domcontentloaded")
+            page.get_by_role("heading", name=L.PAGE_DLIT[0], exact=True).wait_for(timeout=60_000)
+            page.get_by_text(L.H_DLIT_MISSING).first.wait_for(timeout=60_000)
+            page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
+            settle(page)
+            shot = whole_page_shot(page, "11_dlit")
+            assert page.locator('[data-testid="stException"]').count() == 0
+            assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+            assert page.locator('[data-testid="stMetric"]').count() == 6
+            charts = page.locator('[data-testid="stVegaLiteChart"], [data-testid="stArrowVegaLiteChart"]')
+            assert charts.count() == 3, "services, teachers by district, trend"
+            assert page.locator(CHART).count() >= 3, "every chart drawn"
+            assert page.locator('[data-testid="stDataFrame"]:visible').count() >= 2, "schools, not reported"
+            width, height = png_size(shot)
+            assert width >= 1000 and height >= 2000, "the whole page, not one screen of it"
+            assert shot.stat().st_size > 120_000, "screenshot is nearly blank"
+            used = fonts_rendering(page, L.PAGE_DLIT[0])
+            thai = {name: n for name, n in used.items() if name in thai_font_families()}
+            thai_letters = sum(1 for ch in L.PAGE_DLIT[0] if "\u0e00" <= ch <= "\u0e7f")
+            assert thai and sum(thai.values()) >= thai_letters - 2, f"Thai drawn with {used}"
         finally:
             browser.close()
     assert outside == [], f"requests left the machine: {outside}"
