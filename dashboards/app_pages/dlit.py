@@ -105,10 +105,16 @@ def district_section(year: int, semester: int, term: str) -> None:
 
 
 def trend_section(terms: pl.DataFrame) -> None:
-    """Every semester in order: teachers-using share and reporting (COV-02), to see adoption move."""
+    """Every semester with accepted rows, in order: teachers-using share and reporting (COV-02), to see
+    adoption move. A semester with no accepted row is left out: the coverage views count both semesters
+    as soon as any file of the year arrives, so until semester 2 is due it would read as 0% reporting."""
     st.subheader(L.H_DLIT_TREND)
     st.caption(L.NOTE_DLIT_TREND.format(rule=data.dlit_coverage_rule()))
-    st.altair_chart(charts.dlit_trend(terms), width="stretch")
+    reported = terms.filter(pl.col("schools_reporting") > 0)
+    if reported.height == 0:
+        st.info(L.NO_ROWS)
+    else:
+        st.altair_chart(charts.dlit_trend(reported), width="stretch")
 
 
 def services_text(df: pl.DataFrame) -> pl.Expr:

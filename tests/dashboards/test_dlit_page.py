@@ -69,19 +69,30 @@ def chart_rows(chart) -> pl.DataFrame:
     return pl.concat(frames, how="diagonal") if frames else pl.DataFrame()
 
 
-@pytest.fixture(scope="module")
-def no_dlit_home(published_home, tmp_path_factory) -> config.Home:
-    """The sample warehouse's register and coverage, published again with no DLIT row and no COV-02 line:
-    a district where no DLIT file has arrived yet."""
-    home = config.home(tmp_path_factory.mktemp("no_dlit"))
+def republish(source: config.Home, target: config.Home, keep_coverage: bool) -> config.Home:
+    """The source warehouse's register and coverage published again with no DLIT row; without its COV-02
+    lines too unless `keep_coverage` (then a year whose coverage is counted but no row was accepted)."""
     rule = data.dlit_coverage_rule()
-    tables = {name: read_snapshot(published_home, name) for name in
+    tables = {name: read_snapshot(source, name) for name in
               ("schools", "dlit_usage", "dlit_adoption", "coverage", "coverage_by_district", "missing_submissions")}
     tables |= {name: tables[name].clear() for name in ("dlit_usage", "dlit_adoption")}
-    tables |= {name: tables[name].filter(pl.col("rule_id") != rule)
-               for name in ("coverage", "coverage_by_district", "missing_submissions")}
-    publish(home, tables)
-    return home
+    if not keep_coverage:
+        tables |= {name: tables[name].filter(pl.col("rule_id") != rule)
+                   for name in ("coverage", "coverage_by_district", "missing_submissions")}
+    publish(target, tables)
+    return target
+
+
+@pytest.fixture(scope="module")
+def no_dlit_home(published_home, tmp_path_factory) -> config.Home:
+    """A district where no DLIT file has arrived yet."""
+    return republish(published_home, config.home(tmp_path_factory.mktemp("no_dlit")), keep_coverage=False)
+
+
+@pytest.fixture(scope="module")
+def no_rows_home(published_home, tmp_path_factory) -> config.Home:
+    """COV-02 lines for both semesters of 2568 but no accepted DLIT row in either."""
+    return republish(published_home, config.home(tmp_path_factory.mktemp("no_rows")), keep_coverage=True)
 
 
 def test_previous_semester_and_decimal_format():
@@ -239,3 +250,18 @@ def test_no_dlit_data_published_yet(monkeypatch, no_dlit_home):
     assert at.title[0].value == L.PAGE_DLIT[0]
     assert [i.value for i in at.info] == [L.NO_DLIT_DATA]
     assert not at.metric and not at.get("vega_lite_chart") and not at.dataframe
+
+
+def test_semesters_counted_but_without_accepted_rows(monkeypatch, home, no_rows_home):
+    """Coverage lines and missing schools still show; every figure of the rows says there is none."""
+    at = open_page(monkeypatch, no_rows_home)
+    assert at.sidebar.radio(key=f"dlit_semester_{YEAR}").value == 1  # none reported: the first
+    cov = truth(home)["coverage"]["1"]
+    assert metric(at, L.M_DLIT_REPORTING).value == fmt.percent(cov["coverage_pct"])
+    assert metric(at, L.column("dlit_usage", "teachers_using")).value == "–"
+    assert metric(at, L.M_DLIT_SATISFACTION).value == "–"
+    assert not at.get("vega_lite_chart")
+    infos = [i.value for i in at.info]
+    assert infos.count(L.NO_DLIT_IN_TERM.format(term=L.term(YEAR, 1))) == 3  # services, districts, schools
+    assert L.NO_ROWS in infos  # the trend
+    assert len(table_with(at, L.C_REJECTED_RULES)) == cov["missing"]
