@@ -30,7 +30,9 @@ page = st.navigation(
         st.Page("app_pages/overview.py", title=L.PAGE_OVERVIEW[0], icon=":material/dashboard:", default=True),
         st.Page("app_pages/dltv.py", title=L.PAGE_DLTV[0], icon=":material/satellite_alt:"),
         st.Page("app_pages/platform.py", title=L.PAGE_PLATFORM[0], icon=":material/monitoring:"),
+        st.Page("app_pages/dlit.py", title=L.PAGE_DLIT[0], icon=":material/cast_for_education:"),
         st.Page("app_pages/quality.py", title=L.PAGE_QUALITY[0], icon=":material/fact_check:"),
+        st.Page("app_pages/map.py", title=L.PAGE_MAP[0], icon=":material/map:"),
     ]
 )
 try:

@@ -34,6 +34,7 @@ NO_ROWS = "ไม่มีข้อมูลในรอบนี้ (no rows)"
 
 # Selectors and filters.
 FISCAL_YEAR = "ปีงบประมาณ (พ.ศ.)"
+ACADEMIC_YEAR = "ปีการศึกษา (พ.ศ.)"
 PERIOD = "รอบข้อมูล (ปี พ.ศ.)"
 NO_PERIOD = "ไม่ระบุรอบ"
 ALL = "ทั้งหมด"

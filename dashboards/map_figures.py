@@ -85,6 +85,18 @@ FIGURES: list[Figure] = [
                        Category("not_required", L.MAP_NOT_REQUIRED, L.MAP_NO_VALUE_COLOUR))),
 ]
 
+# DLIT figures (contract 3.3): one academic year, the mean of the school's semesters that year.
+_DLIT_YEARS = "SELECT DISTINCT academic_year FROM dlit_usage ORDER BY academic_year DESC"
+FIGURES += [
+    Figure("DLIT: ความเร็วอินเทอร์เน็ต (Mbps)",
+           "SELECT school_code, avg(internet_mbps) AS internet_mbps FROM dlit_usage WHERE academic_year = ? "
+           "GROUP BY school_code", "internet_mbps", NUMBER, periods=_DLIT_YEARS, period_label=L.ACADEMIC_YEAR),
+    Figure("DLIT: ครูที่ใช้ DLIT (ร้อยละของครูทั้งหมด)",
+           "SELECT school_code, 100.0 * sum(teachers_using) / nullif(sum(teachers_total), 0) AS using_pct "
+           "FROM dlit_usage WHERE academic_year = ? GROUP BY school_code",
+           "using_pct", NUMBER, periods=_DLIT_YEARS, period_label=L.ACADEMIC_YEAR),
+]
+
 # The schools to place: every register school, with what the tooltip and the off-map list show.
 SCHOOLS_SQL = ("SELECT school_code, school_name, district, subdistrict, lat, lon, register_rule_ids "
                "FROM school_profile ORDER BY district, school_code")

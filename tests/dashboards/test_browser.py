@@ -123,31 +123,6 @@ def server(home: config.Home, docs_url: str, tmp_path):
         yield url
 
 
-# The DLIT page until app.py registers it: an entry script set up as app.py is (wide, tab icon) whose
-# navigation holds only that page, with the st.Page line app.py is to get.
-DLIT_ENTRY = """import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-from dashboards import labels as L
-from dashboards import ui
-st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=ui.tab_icon())
-st.navigation([
-    st.Page({page!r}, title=L.PAGE_DLIT[0], icon=":material/cast_for_education:"),
-]).run()
-"""
-
-
-@pytest.fixture
-def dlit_server(home: config.Home, tmp_path):
-    """`streamlit run` of DLIT_ENTRY on a free port, reading the test warehouse; the page is at its root."""
-    require_chromium()
-    entry = tmp_path / "dlit_app.py"
-    entry.write_text(DLIT_ENTRY.format(root=str(ROOT), page=str(ROOT / "dashboards" / "app_pages" / "dlit.py")),
-                     encoding="utf-8")
-    with streamlit_app(str(entry), home, tmp_path / "streamlit.log") as url:
-        yield url
-
-
 def png_size(path: Path) -> tuple[int, int]:
     head = path.read_bytes()[:24]
     assert head[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
@@ -306,7 +281,7 @@ def test_platform_page_in_chromium_thai_charts_and_screenshot(server):
     assert outside == [], f"requests left the machine: {outside}"
 
 
-def test_dlit_page_in_chromium_thai_charts_tables_and_screenshot(dlit_server):
+def test_dlit_page_in_chromium_thai_charts_tables_and_screenshot(server):
     """The DLIT page as a director sees it: six headline figures, the three charts drawn (services,
     teachers by district, the trend), the schools of the semester and the schools that did not report,
     Thai drawn with a Thai font, nothing fetched from outside. Screenshot: dashboards_11_dlit.png."""
@@ -317,7 +292,7 @@ def test_dlit_page_in_chromium_thai_charts_tables_and_screenshot(dlit_server):
         browser = launch_chromium(pw)
         try:
             page = offline_context(browser, outside).new_page()
-            page.goto(dlit_server, wait_until="domcontentloaded")
+            page.goto(f"{server}/dlit", wait_until="domcontentloaded")
             page.get_by_role("heading", name=L.PAGE_DLIT[0], exact=True).wait_for(timeout=60_000)
             page.get_by_text(L.H_DLIT_MISSING).first.wait_for(timeout=60_000)
             page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
