@@ -17,9 +17,11 @@ the output: reordering them changes the files.
 The parts: `register.py` (schools and the register), `allocation.py` (allocations 2568), `surveys.py`
 (survey rows and single-rule faults), `survey_plans.py` (which row goes into which file), `cells.py`,
 `headers.py` and `workbook.py` (how values are written), `equipment_files.py` (survey workbooks and CSV),
-`landing_zone.py` (arrival order) and `truth.py` (expected.json). The digital platforms' event logs and
-daily statistics (`platform.py`, `platform_events.py`, `platform_daily.py`) come last, from generators of
-their own, with their own ground truth merged in.
+`landing_zone.py` (arrival order) and `truth.py` (expected.json). Then, each from a generator and a
+random stream of its own, with its own ground truth merged in (so the files before them never change):
+the digital platforms' event logs and daily statistics (`platform.py`, `platform_events.py`,
+`platform_daily.py`), and last the DLIT usage surveys of both semesters (`dlit.py`, `dlit_rows.py`,
+`dlit_files.py`).
 """
 
 from __future__ import annotations
