@@ -8,11 +8,6 @@ through a throwaway entry script that registers only this page, as app.py would.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from io import BytesIO
 from pathlib import Path
 
@@ -25,7 +20,8 @@ from dashboards import fmt, geo, map_chart
 from dashboards import labels as L
 from dashboards.map_figures import BAHT, FIGURES, values
 from pipelines import config
-from tests.browser import launch_chromium, offline_context, require_chromium
+from tests.browser import launch_chromium, offline_context
+from tests.dashboards.test_browser import docs_url, server  # noqa: F401  (fixtures: the app on a free port)
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "dashboards" / "app_pages" / "map.py"
@@ -163,56 +159,6 @@ def test_page_before_anything_is_published(monkeypatch, empty_home):
 
 
 # ---------------------------------------------------------------- in a real browser
-ENTRY = """\
-import sys
-sys.path.insert(0, {root!r})
-import streamlit as st
-from dashboards import labels as L, ui
-st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=ui.tab_icon())
-st.navigation([st.Page({page!r}, title=L.PAGE_MAP[0], icon=":material/map:")]).run()
-"""
-
-
-@pytest.fixture
-def map_server(home: config.Home, tmp_path):
-    """`streamlit run` of a throwaway entry script registering only the map page (wide, as app.py)."""
-    from tests.dashboards.test_browser import free_port
-
-    require_chromium()
-    entry = tmp_path / "map_app.py"
-    entry.write_text(ENTRY.format(root=str(ROOT), page=str(PAGE)), encoding="utf-8")
-    port = free_port()
-    env = {**os.environ, config.ENV_HOME: str(home.root), "PYTHONPATH": str(ROOT)}
-    log_path = tmp_path / "streamlit.log"
-    with open(log_path, "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(entry), "--server.headless", "true", "--server.port",
-             str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--client.toolbarMode", "viewer"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                assert proc.poll() is None, log_path.read_text()
-                try:
-                    with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                assert time.monotonic() < deadline, "streamlit did not answer:\n" + log_path.read_text()
-                time.sleep(0.3)
-            yield url
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 def colour_share(png: bytes, hex_colour: str, tolerance: int = 6) -> float:
     """Share of a screenshot's pixels within `tolerance` of a colour on each channel."""
     from PIL import Image
@@ -225,7 +171,7 @@ def colour_share(png: bytes, hex_colour: str, tolerance: int = 6) -> float:
 
 
 @pytest.mark.browser
-def test_map_in_chromium_draws_offline_in_thai(map_server):
+def test_map_in_chromium_draws_offline_in_thai(server):  # noqa: F811 (the imported fixture)
     from playwright.sync_api import sync_playwright
 
     from tests.dashboards.test_browser import SHOTS, fonts_rendering, thai_font_families
@@ -236,7 +182,7 @@ def test_map_in_chromium_draws_offline_in_thai(map_server):
         try:
             context = offline_context(browser, outside)
             page = context.new_page()
-            page.goto(map_server, wait_until="domcontentloaded")
+            page.goto(f"{server}/map", wait_until="domcontentloaded")
             page.get_by_role("heading", name=L.PAGE_MAP[0], exact=True).wait_for(timeout=60_000)
             chart = page.locator('[data-testid="stVegaLiteChart"]').first
             chart.locator("canvas, svg").first.wait_for(state="visible", timeout=60_000)
