@@ -106,7 +106,7 @@ def load(home: Home, fp: str, sha256: str) -> Parsed | None:
 def store(home: Home, fp: str, sha256: str, parsed: ParsedFile, key: bytes | None) -> Parsed:
     """Write the parse into a temporary folder, then rename it into place: a crash leaves a whole cached
     parse or none. Pseudonymised columns are hashed here, before the first write."""
-    from pipelines.pii import pseudonymise
+    from pipelines.pii import protect
 
     final = root(home) / fp / sha256
     tmp = final.with_name(f".{sha256}.{os.getpid()}{TMP_SUFFIX}")
@@ -114,11 +114,7 @@ def store(home: Home, fp: str, sha256: str, parsed: ParsedFile, key: bytes | Non
     tmp.mkdir(parents=True)
     rows = {}
     for table, frame in parsed.tables.items():
-        hashed = contracts()[table].pseudonymise
-        if hashed:
-            if key is None:
-                raise ValueError(f"{table} has personal identifiers to hash but no key was given")
-            frame = pseudonymise(frame, hashed, key)
+        frame = protect(frame, contracts()[table], key)
         # lz4: a cache read back within the hour, where zstd's smaller files cost twice the time to write
         frame.write_parquet(tmp / f"{table}.parquet", compression="lz4", row_group_size=lake.ROW_GROUP_ROWS)
         rows[table] = frame.height

@@ -105,3 +105,44 @@ def pseudonymise(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], key:
     return frame.with_columns(
         hash_values(frame.get_column(c).cast(pl.String).str.strip_chars().replace("", None), key) for c in present
     )
+
+
+def _th_pin(written: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """(the 13 digits as one string, whether they pass the mod-11 check digit) of Thai citizen IDs
+    written with dashes, spaces or Thai digits; checked with python-stdnum once per distinct value."""
+    from stdnum.th import pin
+
+    thai = "๐๑๒๓๔๕๖๗๘๙"
+    digits = written.cast(pl.String).str.replace_many(list(thai), [str(i) for i in range(10)]).str.replace_all(r"[\s\-.]", "")
+    distinct = digits.drop_nulls().unique()
+    valid = pl.DataFrame({"v": distinct, "ok": [pin.is_valid(v) for v in distinct.to_list()]}, schema={"v": pl.String, "ok": pl.Boolean})
+    ok = pl.DataFrame({"v": digits}).join(valid, on="v", how="left", maintain_order="left").get_column("ok")
+    return digits.replace("", None), ok
+
+
+IDENTIFIERS = {"th_pin": _th_pin}  # warehouse.contracts.IDENTIFIER_CHECKS
+
+
+def verified(frame: pl.DataFrame, checks: dict[str, str]) -> pl.DataFrame:
+    """Identifiers normalised and checked as written (`_<column>_valid`: True, False, or null when
+    blank), before anything hashes them; needs no key (a school's pre-submission check uses it too)."""
+    out = frame
+    for column, kind in checks.items():
+        if column in frame.columns:
+            value, ok = IDENTIFIERS[kind](frame.get_column(column))
+            out = out.with_columns(value.alias(column), ok.alias(f"_{column}_valid"))
+    return out
+
+
+def protect(frame: pl.DataFrame, contract, key: bytes | None) -> pl.DataFrame:
+    """What may leave landing/ of a table's raw rows: identifiers checked then hashed (PII-01, PER-02),
+    landing-only columns such as staff names emptied (PII-02)."""
+    frame = verified(frame, contract.check_before_hashing)
+    gone = [c for c in contract.landing_only if c in frame.columns]
+    if gone:
+        frame = frame.with_columns(pl.lit(None, pl.String).alias(c) for c in gone)
+    if contract.pseudonymise:
+        if key is None:
+            raise ValueError(f"{contract.table} has personal identifiers to hash but no key was given")
+        frame = pseudonymise(frame, contract.pseudonymise, key)
+    return frame

@@ -175,6 +175,10 @@ class Contract:
     supersede: str = "key"  # "key": later row per `key` wins; "file": a file's new content replaces its old
     publish: str = "rows"  # "aggregates": rows stay in the lake; versions hold marts, quarantine, accounting
     pseudonymise: tuple[str, ...] = ()  # PII-01: replaced by a keyed hash before leaving landing/
+    # identifiers checked as written, before they are hashed (PER-02: `citizen_id: th_pin`, the 13 digits
+    # and their mod-11 check digit): the result travels as `_<column>_valid`, the written value never does
+    check_before_hashing: dict = field(default_factory=dict)
+    landing_only: tuple[str, ...] = ()  # PII-02: read for checks, never stored past landing/ (staff names)
     parameters: dict = field(default_factory=dict)  # fixed values the rules name as {$PARAMETER: name}
     export: ExportSpec | None = None  # for `publish: aggregates`: the mart its OBEC export cuts
     sheet: str | None = None  # the data sheet's name in the blank template (Excel: ≤ 31 characters); default `th`, cut
@@ -196,7 +200,8 @@ class Contract:
     @property
     def public_columns(self) -> list[Column]:
         """Columns that may leave the warehouse: everything but personal data (PII), raw or hashed."""
-        return [c for c in self.columns if c.name not in self.personal and c.name not in self.pseudonymise]
+        hidden = {*self.personal, *self.pseudonymise, *self.landing_only}
+        return [c for c in self.columns if c.name not in hidden]
 
     def column(self, name: str) -> Column:
         for c in self.columns:
@@ -378,6 +383,18 @@ def _choice(raw: dict, name: str, allowed: tuple[str, ...]) -> str:
     return value
 
 
+IDENTIFIER_CHECKS = ("th_pin",)  # pipelines.pii.IDENTIFIERS
+
+
+def _identifier_checks(raw: dict) -> dict[str, str]:
+    checks = dict(raw.get("check_before_hashing", {}))
+    for column, kind in checks.items():
+        if kind not in IDENTIFIER_CHECKS or column not in raw.get("pseudonymise", ()):
+            raise ValueError(f"{raw['table']}: check_before_hashing {column}: {kind!r} must be one of "
+                             f"{IDENTIFIER_CHECKS}, on a column that is hashed (pseudonymise)")
+    return checks
+
+
 def _load(path: Path) -> Contract:
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     load = _choice(raw, "load", LOADS)
@@ -407,6 +424,8 @@ def _load(path: Path) -> Contract:
         supersede=_choice(raw, "supersede", SUPERSEDES),
         publish=_choice(raw, "publish", PUBLISHES),
         pseudonymise=tuple(raw.get("pseudonymise", ())),
+        check_before_hashing=_identifier_checks(raw),
+        landing_only=tuple(raw.get("landing_only", ())),
         parameters=dict(raw.get("parameters", {})),
         export=ExportSpec(table=raw["export"]["table"], period=raw["export"]["period"], key=tuple(raw["export"]["key"]),
                           columns=tuple(_columns(raw["export"]["columns"]))) if raw.get("export") else None,
