@@ -120,17 +120,27 @@ def _reference(con: duckdb.DuckDBPyConnection) -> None:
     con.register("_ref_tables", tables)
 
 
+def item_views(c: Contract) -> dict[str, str]:
+    """The long views of a contract's item-group columns, by name -> group list: `<table>_items` for a
+    contract with one group (DLTV's items), `<table>_<list>` for each of several (the academic sheet's
+    grades and O-NET levels)."""
+    lists_used = list(dict.fromkeys(col.group_list for col in c.columns if col.group_list))
+    if len(lists_used) == 1:
+        return {f"{c.table}_items": lists_used[0]}
+    return {f"{c.table}_{name}": name for name in lists_used}
+
+
 def _items_long(con: duckdb.DuckDBPyConnection, c: Contract) -> None:
-    """`<table>_items`: one row per school, period and item, for contracts with item-group columns."""
-    grouped = [col for col in c.columns if col.group]
-    if not grouped:
-        return
+    """Item-group columns as long views (`item_views`): one row per school, period and item, a column per
+    sub-column."""
     plain = [col.name for col in c.columns if not col.group and col.name not in c.personal]
-    selects = []
-    for item in dict.fromkeys(col.group.key for col in grouped):
-        subs = ", ".join(f"{col.name} AS {col.sub.key}" for col in grouped if col.group.key == item)
-        selects.append(f"SELECT {', '.join(plain)}, '{item}' AS item, {subs}, outcome FROM {c.table}")
-    con.execute(f"CREATE OR REPLACE VIEW {c.table}_items AS " + " UNION ALL ".join(selects))
+    for view, group_list in item_views(c).items():
+        grouped = [col for col in c.columns if col.group_list == group_list]
+        selects = []
+        for item in dict.fromkeys(col.group.key for col in grouped):
+            subs = ", ".join(f"{col.name} AS {col.sub.key}" for col in grouped if col.group.key == item)
+            selects.append(f"SELECT {', '.join(plain)}, '{item}' AS item, {subs}, outcome FROM {c.table}")
+        con.execute(f"CREATE OR REPLACE VIEW {view} AS " + " UNION ALL ".join(selects))
 
 
 def _coverage(con: duckdb.DuckDBPyConnection) -> None:
@@ -380,7 +390,7 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
     words = None if reads is None else set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", reads))
     everything = words is None or any(name in words for name in ACROSS_TABLES)
     chosen = [c for c in contracts().values()
-              if everything or words & {c.table, f"{c.table}_history", f"{c.table}_items"}]
+              if everything or words & {c.table, f"{c.table}_history", *item_views(c)}]
     for c in chosen:
         _all_rows(con, home, c, (restrict or {}).get(c.table))
     for c in chosen:
@@ -406,7 +416,7 @@ def published_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The base tables a version publishes (contract tables, their history and items, quarantine,
     accounting, rule results) that this connection defines, in a stable order."""
     names = [t for c in contracts().values() if c.publish == "rows"
-             for t in (c.table, f"{c.table}_history", f"{c.table}_items")] + list(BASE_TABLES)
+             for t in (c.table, f"{c.table}_history", *item_views(c))] + list(BASE_TABLES)
     existing = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
     return [n for n in names if n in existing]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class Column:
     # For group columns (merged two-row header) the group (item) and sub-column it came from.
     group: ListItem | None = None
     sub: ListItem | None = None
+    group_list: str | None = None  # the list the group's items come from (rules and derives name it)
 
     @property
     def header_th(self) -> str:
@@ -290,6 +292,7 @@ def _columns(raw: list[dict]) -> list[Column]:
                             max_length=c.get("max_length", default_max_length(c["type"])),
                             group=g,
                             sub=s,
+                            group_list=c["group"],
                         )
                     )
         else:
@@ -312,12 +315,14 @@ def _columns(raw: list[dict]) -> list[Column]:
     return out
 
 
-def _expand_expectations(raw: list[dict]) -> list[dict]:
+def _expand_expectations(raw: list[dict], groups: dict[str, list[str]] | None = None) -> list[dict]:
     out = []
     for e in raw:
         e = copy.deepcopy(e)
         if isinstance(e.get("value_set"), dict) and "$LIST" in e["value_set"]:
             e["value_set"] = [i.key for i in lists()[e["value_set"]["$LIST"]]]
+        if isinstance(e.get("columns"), dict) and "$GROUP" in e["columns"]:  # every column of a group
+            e["columns"] = (groups or {})[e["columns"]["$GROUP"]]
         if "columns" in e:
             for col in e.pop("columns"):
                 out.append({**e, "column": col})
@@ -326,7 +331,8 @@ def _expand_expectations(raw: list[dict]) -> list[dict]:
     return out
 
 
-def _checks(raw: list[dict], table_attention: dict | None = None) -> list[Check]:
+def _checks(raw: list[dict], table_attention: dict | None = None,
+            groups: dict[str, list[str]] | None = None) -> list[Check]:
     out: list[Check] = []
     for r in raw:
         if r["severity"] not in SEVERITIES:
@@ -341,7 +347,7 @@ def _checks(raw: list[dict], table_attention: dict | None = None) -> list[Check]
                     severity=r["severity"],
                     th=_fill(r["th"], mapping),
                     en=_fill(r["en"], mapping),
-                    expectations=tuple(_expand_expectations(_fill(r["expect"], mapping))),
+                    expectations=tuple(_expand_expectations(_fill(r["expect"], mapping), groups)),
                     variant=v.key if v else None,
                     attention=attention,
                 )
@@ -349,8 +355,15 @@ def _checks(raw: list[dict], table_attention: dict | None = None) -> list[Check]
     return out
 
 
-def _derive(raw: dict[str, str]) -> dict[str, str]:
+SUM_OF = re.compile(r"SUM_OF\((\w+)\)")
+
+
+def _derive(raw: dict[str, str], groups: dict[str, list[str]] | None = None) -> dict[str, str]:
+    """Derived columns; `SUM_OF(<group>)` stands for the sum of that group's columns, a blank cell counting as
+    none (a school that teaches no ม.1 leaves it blank)."""
     out: dict[str, str] = {}
+    raw = {name: SUM_OF.sub(lambda m: "(" + " + ".join(f"coalesce({c}, 0)" for c in (groups or {})[m.group(1)]) + ")", expr)
+           for name, expr in raw.items()}
     for name, expr in raw.items():
         if "{item}" in name:
             for item in lists()["dltv_items"]:
@@ -402,21 +415,26 @@ def _load(path: Path) -> Contract:
         raise ValueError(f"{raw['table']}: an incremental table needs `partition:`")
     if raw.get("publish") == "aggregates" and raw.get("period") and not raw.get("export"):
         raise ValueError(f"{raw['table']}: a table publishing aggregates needs `export:` (the mart OBEC gets)")
+    columns = _columns(raw["columns"])
+    groups: dict[str, list[str]] = {}
+    for col in columns:
+        if col.group_list:
+            groups.setdefault(col.group_list, []).append(col.name)
     return Contract(
         table=raw["table"],
         th=raw["th"],
         en=raw["en"],
         section=str(raw["section"]),
         kind=raw["kind"],
-        columns=tuple(_columns(raw["columns"])),
+        columns=tuple(columns),
         key=tuple(raw["key"]),
         order_by=tuple(raw.get("order_by", ())),
         period=raw.get("period"),
         personal=tuple(raw.get("personal", ())),
         enrich=tuple(raw.get("enrich", ())),
-        derive=_derive(raw.get("derive", {})),
+        derive=_derive(raw.get("derive", {}), groups),
         computed=dict(raw.get("computed", {})),
-        checks=tuple(_checks(raw.get("rules", []), raw.get("attention"))),
+        checks=tuple(_checks(raw.get("rules", []), raw.get("attention"), groups)),
         attention=raw.get("attention") or {},
         coverage=tuple(Coverage(**{**c, "values": tuple(c.get("values", ()))}) for c in raw.get("coverage", [])),
         load=load,
