@@ -1,6 +1,7 @@
-"""Fiscal-year partitions (BE), over the years the contract calls plausible (2560-2575).
+"""Year partitions (BE), over the years the contract calls plausible (2560-2575).
 
-Survey assets are partitioned by fiscal year with a single-run backfill policy: the nightly run covers
+Survey assets are partitioned by the BE year of their period (fiscal year for DLTV and the budget sheet,
+academic year for DLIT and the four-area sheets) with a single-run backfill policy: the nightly run covers
 every year in one run (one GX validation per table, ~10 ms per step in-process) while a steward can
 still re-run one year from the UI.
 """
