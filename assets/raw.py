@@ -23,6 +23,7 @@ from pipelines.landing import shown, still_inside
 from pipelines.memory import import_frozen
 from pipelines import parsed_files
 from pipelines.parallel import run_all
+from pipelines.pii import verified
 from warehouse import lake
 from warehouse.contracts import contracts
 
@@ -112,6 +113,9 @@ def raw_rows(context: dg.AssetExecutionContext, khlang: KhlangHome):
             continue
         empty = pl.DataFrame(schema={"_sheet": pl.String, "_row": pl.Int32, **{c: pl.String for c in contract.column_names},
                                      "_source_file": pl.String, "_file_sha256": pl.String, "_arrival_seq": pl.Int64})
+        # no file yet: the identifier checks' result columns (PER-02's _citizen_id_valid) exist all the same,
+        # as a parse would have written them (pipelines.pii.protect), so the rules that read them bind
+        empty = verified(empty, contract.check_before_hashing)
         df = pl.concat(frames, how="diagonal_relaxed") if frames else empty
         lake.write(df, lake.path(home, "raw", table))
         yield dg.MaterializeResult(asset_key=raw_key(table), metadata={"rows": df.height, "files": len(frames)})
