@@ -109,15 +109,25 @@ def _all_rows(con: duckdb.DuckDBPyConnection, home: Home, c: Contract, files: li
 
 
 def _reference(con: duckdb.DuckDBPyConnection) -> None:
-    """Rule and item labels from the contracts, for SQL that needs Thai names."""
+    """Rule and item labels from the contracts, for SQL that needs Thai names.
+
+    `_ref_lists (list, key, position, th, en)` holds every coded list of _common.yaml (grades, budget
+    categories, positions, ...), `position` counting from 1 in contract order, so a mart labels and
+    orders any list's keys with one join instead of a copy of the list per mart."""
     rules = pl.DataFrame(
         [{"rule_id": r.rule_id, "severity": r.severity, "rule_th": r.th, "rule_en": r.en} for r in all_rules().values()]
     )
     items = pl.DataFrame([{"item": i.key, "item_th": i.th, "item_en": i.en} for i in lists()["dltv_items"]])
     tables = pl.DataFrame([{"table_name": c.table, "table_th": c.th, "table_en": c.en} for c in contracts().values()])
+    coded = pl.DataFrame(
+        [{"list": name, "key": i.key, "position": n, "th": i.th, "en": i.en}
+         for name, entries in lists().items() for n, i in enumerate(entries, start=1)],
+        schema={"list": pl.String, "key": pl.String, "position": pl.Int32, "th": pl.String, "en": pl.String},
+    )
     con.register("_ref_rules", rules)
     con.register("_ref_items", items)
     con.register("_ref_tables", tables)
+    con.register("_ref_lists", coded)
 
 
 def item_views(c: Contract) -> dict[str, str]:
