@@ -31,6 +31,8 @@ page = st.navigation(
         st.Page("app_pages/dltv.py", title=L.PAGE_DLTV[0], icon=":material/satellite_alt:"),
         st.Page("app_pages/platform.py", title=L.PAGE_PLATFORM[0], icon=":material/monitoring:"),
         st.Page("app_pages/dlit.py", title=L.PAGE_DLIT[0], icon=":material/cast_for_education:"),
+        st.Page("app_pages/admin.py", title=L.PAGE_ADMIN[0], icon=":material/account_balance:"),
+        st.Page("app_pages/school.py", title=L.PAGE_SCHOOL[0], icon=":material/school:"),
         st.Page("app_pages/quality.py", title=L.PAGE_QUALITY[0], icon=":material/fact_check:"),
         st.Page("app_pages/map.py", title=L.PAGE_MAP[0], icon=":material/map:"),
     ]

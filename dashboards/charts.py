@@ -481,3 +481,175 @@ def dlit_trend(terms: pl.DataFrame) -> alt.TopLevelMixin:
         .properties(height=260 + LEGEND_BELOW)
     )
     return themed(chart)
+
+
+# ---------------------------------------------------------------- the four areas (contract 3.5)
+def _order_of(list_name: str) -> list[str]:
+    """The Thai labels of a contract list, in contract order: a chart axis or legend sorted as the office writes it."""
+    return list(L.coded(list_name).values())
+
+
+def students_by_grade(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Stacked bars: students per grade (contract order, อ.1 to ม.6), boys and girls. `df`: rows of
+    students_by_grade, any number of districts (summed here)."""
+    sexes = L.coded("sexes")
+    long = (df.group_by("grade_th", "grade_order").agg(pl.col("male", "female").sum()).sort("grade_order")
+            .unpivot(index=["grade_th", "grade_order"], on=list(sexes), variable_name="sex", value_name="students")
+            .with_columns(pl.col("sex").replace_strict(sexes)))
+    grades = [g for g in _order_of("grades") if g in set(long["grade_th"])]
+    chart = (
+        alt.Chart(long.select("grade_th", "sex", "students"))
+        .mark_bar()
+        .encode(
+            x=alt.X("grade_th:N", title=L.C_GRADE, sort=grades, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("students:Q", title=L.C_STUDENTS, axis=alt.Axis(format=NUM)),
+            color=alt.Color("sex:N", title=L.C_SEX, sort=list(sexes.values()),
+                            scale=alt.Scale(domain=list(sexes.values()), range=L.SEX_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            order=alt.Order("sex:N"),
+            tooltip=[alt.Tooltip("grade_th:N", title=L.C_GRADE), alt.Tooltip("sex:N", title=L.C_SEX),
+                     alt.Tooltip("students:Q", title=L.C_STUDENTS, format=NUM)],
+        )
+        .properties(height=300 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def onet_by_subject(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """One level's O-NET means: per subject (contract order) a bar per district, and a black tick at the
+    mean over the whole area. `df`: onet_by_subject rows of one academic year and level."""
+    subjects = [s for s in _order_of("onet_subjects") if s in set(df["subject_th"])]
+    rows = df.select("subject_th", "district", "schools", "mean_score", "area_mean", "area_schools", "diff_from_area")
+    base = alt.Chart(rows).encode(
+        x=alt.X("subject_th:N", title=L.C_SUBJECT, sort=subjects, axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar().encode(
+        xOffset=alt.XOffset("district:N"),
+        y=alt.Y("mean_score:Q", title=L.C_SCORE, scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("district:N", title=L.DISTRICT, legend=alt.Legend(orient="bottom", columns=6)),
+        tooltip=[alt.Tooltip("subject_th:N", title=L.C_SUBJECT), alt.Tooltip("district:N", title=L.DISTRICT),
+                 alt.Tooltip("mean_score:Q", title=L.C_DISTRICT_MEAN, format=".2f"),
+                 alt.Tooltip("schools:Q", title=L.C_SCHOOLS_WITH_SCORE, format=NUM),
+                 alt.Tooltip("area_mean:Q", title=L.C_AREA_MEAN, format=".2f"),
+                 alt.Tooltip("diff_from_area:Q", title=L.C_DIFF_AREA, format="+.2f")],
+    )
+    area = base.transform_aggregate(area_mean="max(area_mean)", area_schools="max(area_schools)",
+                                    groupby=["subject_th"]).mark_tick(color="#222222", thickness=3, size=60).encode(
+        y=alt.Y("area_mean:Q"),
+        tooltip=[alt.Tooltip("subject_th:N", title=L.C_SUBJECT),
+                 alt.Tooltip("area_mean:Q", title=L.C_AREA_MEAN, format=".2f"),
+                 alt.Tooltip("area_schools:Q", title=L.C_SCHOOLS_WITH_SCORE, format=NUM)],
+    )
+    return themed((bars + area).properties(height=320 + LEGEND_BELOW))
+
+
+def budget_by_category(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Horizontal bars: baht received and spent per budget category (contract order), side by side.
+    `df`: budget_by_category rows of one fiscal year, any number of districts (summed here)."""
+    kinds = {"received_baht": L.column("admin_budget", "received_baht"),
+             "spent_baht": L.column("admin_budget", "spent_baht")}
+    summed = (df.group_by("category_th", "category_order").agg(pl.col("received_baht", "spent_baht", "schools").sum())
+              .sort("category_order"))
+    long = (summed.with_columns((100.0 * pl.col("spent_baht") / pl.col("received_baht")).alias("spent_pct"))
+            .unpivot(index=["category_th", "schools", "spent_pct"], on=list(kinds), variable_name="kind",
+                     value_name="baht")
+            .with_columns(pl.col("kind").replace_strict(kinds)))
+    categories = [c for c in _order_of("budget_categories") if c in set(long["category_th"])]
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("category_th:N", title=None, sort=categories, axis=alt.Axis(labelLimit=240)),
+            yOffset=alt.YOffset("kind:N", sort=list(kinds.values())),
+            x=alt.X("baht:Q", title=L.C_BAHT, axis=alt.Axis(format=NUM)),
+            color=alt.Color("kind:N", title=L.C_AMOUNT_KIND, sort=list(kinds.values()),
+                            scale=alt.Scale(domain=list(kinds.values()), range=L.AMOUNT_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("category_th:N", title=L.column("admin_budget", "category")),
+                     alt.Tooltip("kind:N", title=L.C_AMOUNT_KIND), alt.Tooltip("baht:Q", title=L.C_BAHT, format=NUM),
+                     alt.Tooltip("spent_pct:Q", title=L.C_SPENT_PCT, format=".1f"),
+                     alt.Tooltip("schools:Q", title=L.C_SCHOOLS, format=NUM)],
+        )
+        .properties(height=44 * max(len(categories), 1) + 40 + LEGEND_BELOW)
+    )
+    return themed(chart)
+
+
+def students_per_teacher(df: pl.DataFrame, threshold: float = 25) -> alt.TopLevelMixin:
+    """A dot per school: students per teacher by district (spread sideways so dots do not hide each other),
+    red when short of teachers, with a dashed line at PER-03's threshold. Schools with no teacher in post
+    have no ratio and no dot; the list names them. `df`: teacher_shortage rows of one academic year."""
+    shown = df.filter(pl.col("students_per_teacher").is_not_null()).with_columns(
+        pl.col("shortage").replace_strict(L.SHORTAGE_LABELS, return_dtype=pl.String).alias("shortage_th"))
+    labels = [L.SHORTAGE_LABELS[k] for k in (True, False)]
+    dots = (
+        alt.Chart(shown.select("school_code", "school_name", "district", "students_total", "teachers",
+                               "students_per_teacher", "shortage_th"))
+        .transform_calculate(jitter="random()")
+        .mark_circle(size=60, opacity=0.75)
+        .encode(
+            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            xOffset=alt.XOffset("jitter:Q"),
+            y=alt.Y("students_per_teacher:Q", title=L.C_STUDENTS_PER_TEACHER),
+            color=alt.Color("shortage_th:N", title=L.C_SHORTAGE, sort=labels,
+                            scale=alt.Scale(domain=labels, range=[L.SHORTAGE_COLOURS[k] for k in (True, False)]),
+                            legend=alt.Legend(orient="bottom")),
+            tooltip=[alt.Tooltip("school_code:N", title=L.column("schools", "school_code")),
+                     alt.Tooltip("school_name:N", title=L.column("schools", "school_name")),
+                     alt.Tooltip("district:N", title=L.DISTRICT),
+                     alt.Tooltip("students_total:Q", title=L.column("schools", "students_total"), format=NUM),
+                     alt.Tooltip("teachers:Q", title=L.C_TEACHERS, format=NUM),
+                     alt.Tooltip("students_per_teacher:Q", title=L.C_STUDENTS_PER_TEACHER, format=".1f")],
+        )
+    )
+    line = alt.Chart(pl.DataFrame({"y": [threshold]})).mark_rule(color="#c0392b", strokeDash=[6, 4]).encode(y="y:Q")
+    return themed((line + dots).properties(height=320 + LEGEND_BELOW))
+
+
+def internet_by_district(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Bars: the share (%) of reporting schools with internet per district. `df`: infrastructure_by_district
+    rows of one academic year."""
+    chart = (
+        alt.Chart(df.select("district", "schools", "schools_internet", "internet_pct", "mean_internet_mbps"))
+        .mark_bar(color=ITEM_COLOURS[0])
+        .encode(
+            x=alt.X("district:N", title=L.DISTRICT, axis=alt.Axis(labelAngle=0, labelOverlap=False)),
+            y=alt.Y("internet_pct:Q", title=L.C_INTERNET_PCT, scale=alt.Scale(domain=[0, 100])),
+            tooltip=[alt.Tooltip("district:N", title=L.DISTRICT),
+                     alt.Tooltip("schools_internet:Q", title=L.C_SCHOOLS_INTERNET, format=NUM),
+                     alt.Tooltip("schools:Q", title=L.C_SCHOOLS_REPORTING, format=NUM),
+                     alt.Tooltip("internet_pct:Q", title=L.C_INTERNET_PCT, format=".1f"),
+                     alt.Tooltip("mean_internet_mbps:Q", title=L.C_MEAN_MBPS, format=".1f")],
+        )
+        .properties(height=280)
+    )
+    return themed(chart)
+
+
+def condition_by_district(df: pl.DataFrame) -> alt.TopLevelMixin:
+    """Stacked horizontal bars: schools per district by building condition (ดี, พอใช้, ทรุดโทรม in contract
+    order). `df`: infrastructure_by_district rows of one academic year."""
+    conditions = L.condition_columns()
+    names = list(conditions.values())
+    long = (df.unpivot(index=["district", "schools"], on=list(conditions), variable_name="condition",
+                       value_name="n")
+            .with_columns(pl.col("condition").replace_strict(conditions))
+            .with_columns(pl.col("condition").replace_strict({n: i for i, n in enumerate(names)},
+                                                             return_dtype=pl.Int32).alias("condition_order")))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("district:N", title=L.DISTRICT, axis=alt.Axis(labelLimit=200)),
+            x=alt.X("n:Q", title=L.C_CONDITION_SCHOOLS, axis=alt.Axis(format=NUM, tickMinStep=1)),
+            color=alt.Color("condition:N", title=L.column("admin_general", "building_condition"), sort=names,
+                            scale=alt.Scale(domain=names, range=L.CONDITION_COLOURS),
+                            legend=alt.Legend(orient="bottom")),
+            order=alt.Order("condition_order:Q"),
+            tooltip=[alt.Tooltip("district:N", title=L.DISTRICT),
+                     alt.Tooltip("condition:N", title=L.column("admin_general", "building_condition")),
+                     alt.Tooltip("n:Q", title=L.C_SCHOOLS, format=NUM),
+                     alt.Tooltip("schools:Q", title=L.C_SCHOOLS_REPORTING, format=NUM)],
+        )
+        .properties(height=34 * max(df.height, 1) + 40 + LEGEND_BELOW)
+    )
+    return themed(chart)

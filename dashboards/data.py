@@ -25,7 +25,7 @@ import streamlit as st
 
 from pipelines import config
 from warehouse import read
-from warehouse.contracts import get, lists
+from warehouse.contracts import contracts, get, lists
 from warehouse.publish import NotPublished, published_duckdb
 
 
@@ -556,3 +556,259 @@ def data_docs_path(home: config.Home) -> Path | None:
 def csv_bytes(df: pl.DataFrame) -> bytes:
     """CSV in UTF-8 with a BOM: Excel on a Thai Windows PC opens it with Thai intact (lists as JSON)."""
     return "\ufeff".encode() + read.csv_text(df).encode("utf-8")
+
+
+# ---------------------------------------------------------------- the four areas (contract 3.5, app_pages/admin.py)
+# The four-area page reads the marts of warehouse/marts (students_by_grade, onet_by_subject, onet_by_school,
+# budget_by_category, teacher_shortage, infrastructure, infrastructure_by_district) and the COV-03 lines of
+# the coverage views. The staff roster (admin_staff) is never read: its citizen IDs are personal data.
+def _keys(list_name: str) -> list[str]:
+    """A contract list's keys in contract order: the ORDER BY of rows keyed by it (grades, subjects, ...)."""
+    return [i.key for i in lists()[list_name]]
+
+
+def admin_coverage_rule() -> str:
+    """The four-area coverage entry's id (COV-03), from the contract rather than typed here."""
+    return get("admin_academic").coverage[0].id
+
+
+def admin_academic_years() -> list[int]:
+    """BE academic years with a current row of the academic, personnel or general sheet, or a COV-03 line,
+    newest first."""
+    return q(
+        "SELECT DISTINCT academic_year AS y FROM admin_academic UNION "
+        "SELECT DISTINCT academic_year FROM admin_personnel UNION "
+        "SELECT DISTINCT academic_year FROM admin_general UNION "
+        "SELECT DISTINCT period FROM coverage WHERE rule_id = ? ORDER BY y DESC",
+        admin_coverage_rule(),
+    ).drop_nulls()["y"].to_list()
+
+
+def admin_fiscal_years() -> list[int]:
+    """BE fiscal years of the budget sheet's current rows, newest first."""
+    return q("SELECT DISTINCT fiscal_year AS y FROM admin_budget ORDER BY y DESC").drop_nulls()["y"].to_list()
+
+
+def admin_coverage(year: int) -> dict | None:
+    """COV-03 of one academic year (population, submitted, rejected, not_sent, coverage_pct), or None."""
+    df = q("SELECT population, submitted, missing, rejected, not_sent, coverage_pct FROM coverage "
+           "WHERE rule_id = ? AND period = ?", admin_coverage_rule(), year)
+    return df.row(0, named=True) if df.height else None
+
+
+def students_by_grade(year: int) -> pl.DataFrame:
+    """students_by_grade rows (district x grade) of one academic year, grades in contract order."""
+    return q(
+        "SELECT district, grade, grade_th, grade_order, schools, male, female, total FROM students_by_grade "
+        "WHERE academic_year = ? ORDER BY grade_order, district",
+        year,
+    )
+
+
+def onet_by_subject(year: int) -> pl.DataFrame:
+    """onet_by_subject rows (level x subject x district) of one academic year, in contract order."""
+    return q(
+        "SELECT level, level_th, subject, subject_th, district, schools, mean_score, area_schools, area_mean, "
+        "diff_from_area FROM onet_by_subject WHERE academic_year = ?",
+        year,
+    )
+
+
+def onet_by_school(year: int, level: str) -> pl.DataFrame:
+    """Each school's O-NET scores of one academic year and level, against its district's and the area's means."""
+    return q(
+        "SELECT school_code, school_name, district, subject, subject_th, score, district_mean, diff_from_district, "
+        "area_mean, diff_from_area FROM onet_by_school WHERE academic_year = ? AND level = ? "
+        "ORDER BY district, school_code, list_position(?::VARCHAR[], subject)",
+        year, level, _keys("onet_subjects"),
+    )
+
+
+def budget_by_category(year: int) -> pl.DataFrame:
+    """budget_by_category rows (district x category) of one fiscal year, categories in contract order."""
+    return q(
+        "SELECT district, category, category_th, category_order, schools, received_baht, spent_baht, spent_pct "
+        "FROM budget_by_category WHERE fiscal_year = ? ORDER BY category_order, district",
+        year,
+    )
+
+
+def teacher_shortage(year: int) -> pl.DataFrame:
+    """teacher_shortage rows (one per school) of one academic year, most students per teacher first."""
+    return q(
+        "SELECT school_code, school_name, district, size_class, students_total, teachers, students_per_teacher, "
+        "teacher_vacancies, vacancies, staff_in_post, shortage FROM teacher_shortage WHERE academic_year = ? "
+        "ORDER BY shortage DESC, students_per_teacher DESC NULLS FIRST, school_code",
+        year,
+    )
+
+
+def infrastructure_by_district(year: int) -> pl.DataFrame:
+    """infrastructure_by_district rows of one academic year."""
+    return q(
+        "SELECT district, schools, schools_internet, internet_pct, mean_internet_mbps, schools_no_electricity, "
+        "computers_teaching, computers_admin, students_per_computer, buildings, schools_good, schools_fair, "
+        "schools_poor, mean_distance_km FROM infrastructure_by_district WHERE academic_year = ? ORDER BY district",
+        year,
+    )
+
+
+def infrastructure_totals(year: int) -> dict:
+    """The area's infrastructure of one academic year, over the schools' rows (a mean over the area cannot
+    be rebuilt from the districts' rounded means): schools, with internet, mean speed of those with
+    internet, computers, schools with poor buildings, without electricity."""
+    return q(
+        "SELECT count(*) AS schools, count(*) FILTER (internet) AS schools_internet, "
+        "100.0 * count(*) FILTER (internet) / nullif(count(*), 0) AS internet_pct, "
+        "avg(internet_mbps) FILTER (internet) AS mean_internet_mbps, "
+        "coalesce(sum(computers_teaching), 0)::BIGINT AS computers_teaching, "
+        "coalesce(sum(computers_admin), 0)::BIGINT AS computers_admin, "
+        "count(*) FILTER (building_condition_en = 'poor') AS schools_poor, "
+        "count(*) FILTER (NOT electricity) AS schools_no_electricity "
+        "FROM infrastructure WHERE academic_year = ?",
+        year,
+    ).row(0, named=True)
+
+
+# ---------------------------------------------------------------- one school (app_pages/school.py)
+# Everything the warehouse publishes about one school, by its code. Named columns only: the DLTV survey's
+# reporter name and phone and the staff roster are never read.
+def school_list() -> pl.DataFrame:
+    """Every register school (code, SMIS code, name, district) for the picker."""
+    return q("SELECT school_code, smis_code, school_name, district FROM school_profile ORDER BY school_code")
+
+
+PROFILE_COLUMNS = (
+    "school_code", "smis_code", "school_name", "district", "subdistrict", "province", "students_total", "size_class",
+    "is_dltv_school", "dltv_eligible", "lat", "lon", "register_outcome", "register_rule_ids",
+    "admin_academic_year", "admin_students_counted", "admin_personnel_year", "admin_teachers",
+    "admin_students_per_teacher", "admin_teacher_shortage", "admin_general_year", "admin_internet",
+    "admin_internet_mbps", "admin_computers_teaching", "admin_computers_admin", "admin_buildings",
+    "admin_building_condition",
+)
+
+
+def school_profile(code: str) -> dict | None:
+    """The school's school_profile row (register columns and the latest four-area figures), or None."""
+    df = q(f"SELECT {', '.join(PROFILE_COLUMNS)} FROM school_profile WHERE school_code = ?", code)
+    return df.row(0, named=True) if df.height else None
+
+
+def school_dltv(code: str) -> pl.DataFrame:
+    """The school's current DLTV survey rows per fiscal year and item (units and requests)."""
+    return q(
+        "SELECT e.fiscal_year, e.survey_date, e.dltv_classrooms, i.item, i.total, i.working, i.broken, "
+        "i.request_replace, i.request_repair, e.outcome, e.rule_ids "
+        "FROM dltv_equipment e JOIN dltv_equipment_items i USING (school_code, fiscal_year) "
+        "WHERE e.school_code = ? ORDER BY e.fiscal_year DESC",
+        code,
+    )
+
+
+def school_dlit(code: str) -> pl.DataFrame:
+    """The school's current DLIT rows, one per semester, newest first."""
+    services = ", ".join(dlit_service_columns())
+    return q(
+        f"SELECT academic_year, semester, teachers_total, teachers_using, {services}, hours_per_week, internet_mbps, "
+        "student_devices, satisfaction, outcome, rule_ids FROM dlit_usage WHERE school_code = ? "
+        "ORDER BY academic_year DESC, semester DESC",
+        code,
+    )
+
+
+def school_grades(code: str) -> pl.DataFrame:
+    """The school's students by grade and sex per academic year (blank grades left out), grades in order."""
+    return q(
+        "SELECT g.academic_year, g.item AS grade, g.male, g.female, "
+        "coalesce(g.male, 0) + coalesce(g.female, 0) AS total FROM admin_academic_grades g "
+        "WHERE g.school_code = ? AND (g.male IS NOT NULL OR g.female IS NOT NULL) "
+        "ORDER BY g.academic_year DESC, list_position(?::VARCHAR[], g.item)",
+        code, _keys("grades"),
+    )
+
+
+def school_onet(code: str) -> pl.DataFrame:
+    """The school's O-NET scores per academic year, level and subject, against its district and the area."""
+    return q(
+        "SELECT academic_year, level, level_th, subject, subject_th, score, district_mean, diff_from_district, "
+        "area_mean, diff_from_area FROM onet_by_school WHERE school_code = ? "
+        "ORDER BY academic_year DESC, list_position(?::VARCHAR[], level), list_position(?::VARCHAR[], subject)",
+        code, _keys("onet_levels"), _keys("onet_subjects"),
+    )
+
+
+def school_budget(code: str) -> pl.DataFrame:
+    """The school's current budget rows per fiscal year and category."""
+    return q(
+        "SELECT fiscal_year, category, received_baht, spent_baht, "
+        "round(100.0 * spent_baht / nullif(received_baht, 0), 1) AS spent_pct, outcome, rule_ids "
+        "FROM admin_budget WHERE school_code = ? ORDER BY fiscal_year DESC, list_position(?::VARCHAR[], category)",
+        code, _keys("budget_categories"),
+    )
+
+
+def school_personnel(code: str) -> pl.DataFrame:
+    """The school's teachers against students per academic year (teacher_shortage), newest first."""
+    return q(
+        "SELECT academic_year, students_total, teachers, students_per_teacher, teacher_vacancies, vacancies, "
+        "staff_in_post, shortage, outcome, rule_ids FROM teacher_shortage WHERE school_code = ? "
+        "ORDER BY academic_year DESC",
+        code,
+    )
+
+
+def school_positions(code: str) -> pl.DataFrame:
+    """The school's staff in post and vacant per academic year and position (the personnel sheet's counts)."""
+    return q(
+        "SELECT academic_year, item AS position, actual, vacant FROM admin_personnel_items WHERE school_code = ? "
+        "AND (actual IS NOT NULL OR vacant IS NOT NULL) ORDER BY academic_year DESC, list_position(?::VARCHAR[], item)",
+        code, _keys("positions"),
+    )
+
+
+def school_infrastructure(code: str) -> pl.DataFrame:
+    """The school's general administration sheet per academic year, newest first."""
+    return q(
+        "SELECT academic_year, buildings, building_condition, computers_teaching, computers_admin, internet, "
+        "internet_mbps, electricity, distance_km, outcome, rule_ids FROM infrastructure WHERE school_code = ? "
+        "ORDER BY academic_year DESC",
+        code,
+    )
+
+
+def school_quarantine(code: str) -> pl.DataFrame:
+    """The school's quarantined rows in every table, with the rules and the Thai reason."""
+    return q(
+        "SELECT table_name, period, source_file, sheet, row_number, rule_ids, reason_th FROM quarantine "
+        "WHERE school_code = ? ORDER BY period DESC NULLS LAST, table_name, source_file, sheet, row_number",
+        code,
+    )
+
+
+def school_coverage(code: str) -> pl.DataFrame:
+    """The school's status on every coverage line (rule, survey, period, part): `submitted`, `rejected`,
+    `not_sent` (missing_submissions), or `not_required` when it is outside the rule's population (COV-01
+    asks only the DLTV-eligible schools). The populations are the contracts' SQL over the register."""
+    entries = [(c.table, e) for c in contracts().values() for e in c.coverage]
+    if not entries:
+        return pl.DataFrame()
+    required = " UNION ALL ".join(
+        f"SELECT '{e.id}' AS rule_id, coalesce(({e.population}), false) AS required FROM schools WHERE school_code = ?"
+        for _, e in entries)
+    return q(
+        f"WITH req AS ({required}) "
+        "SELECT c.rule_id, c.survey, c.period, c.part, "
+        "CASE WHEN m.status IS NOT NULL THEN m.status WHEN r.required THEN 'submitted' ELSE 'not_required' END "
+        "AS status, m.rejected_rule_ids, m.rejected_files "
+        "FROM coverage c JOIN req r USING (rule_id) "
+        "LEFT JOIN missing_submissions m ON m.rule_id = c.rule_id AND m.period = c.period "
+        "AND m.part IS NOT DISTINCT FROM c.part AND m.school_code = ? "
+        "ORDER BY c.period DESC, c.rule_id, c.part",
+        *([code] * len(entries)), code,
+    )
+
+
+def shortage_threshold() -> float:
+    """PER-03's students per teacher above which a school is short of teachers (25), read from the contract."""
+    expectation = get("admin_personnel").rule("PER-03").expectations[0]
+    return float(expectation["max_value"])

@@ -452,3 +452,134 @@ ALL_ON_MAP = "ทุกโรงเรียนมีพิกัดในปร
 C_OFF_MAP_REASON = "เหตุที่ไม่แสดง"
 OFF_MAP_REASONS = {"no_coordinates": "ไม่มีพิกัด", "outside_thailand": "พิกัดอยู่นอกประเทศไทย (SCH-05)"}
 H_MAP_TABLE = "ตารางรายโรงเรียน"
+
+
+# ---------------------------------------------------------------- the four areas (contract 3.5, app_pages/admin.py)
+# Tabs are the contract sheets' names, columns the contract headers, grades, subjects, categories,
+# positions and conditions the contract lists (coded(), sheet(), column()).
+PAGE_ADMIN = ("ข้อมูล 4 ด้าน", "Four-area information")
+NO_ADMIN_DATA = ("ยังไม่มีข้อมูลสารสนเทศ 4 ด้านในคลังข้อมูล — วางแฟ้มข้อมูล 4 ด้านของโรงเรียนไว้ใน landing/ "
+                 "แล้วรัน `khlang ingest`  \nNo four-area information has been published yet.")
+NO_ADMIN_IN_YEAR = "ไม่มีแถวที่ผ่านการตรวจของ{what}ใน{year} (no accepted rows)"
+IN_ACADEMIC_YEAR = "ปีการศึกษา {year}"
+IN_FISCAL_YEAR = "ปีงบประมาณ {year}"
+ADMIN_REPORTING_NOTE = ("ส่งแล้ว {submitted} จาก {population} โรงเรียนในทะเบียน ({rule}) · "
+                        "{not_sent_label} {not_sent} · {rejected_label} {rejected}")
+NOTE_ADMIN = ("นับเฉพาะแถวที่ผ่านการตรวจ (ผ่าน และ ผ่านแต่ต้องตรวจสอบ) ของโรงเรียนในทะเบียน · "
+              "ด้านงบประมาณเลือกปีงบประมาณแยกจากปีการศึกษา")
+M_STUDENTS_COUNTED = "นักเรียนรวมทุกชั้น"
+M_BOYS = "นักเรียนชาย"
+M_GIRLS = "นักเรียนหญิง"
+M_RECEIVED = "ได้รับจัดสรรรวม"
+M_SPENT = "เบิกจ่ายรวม"
+M_SPENT_PCT = "เบิกจ่ายแล้ว"
+M_TEACHERS = "ครูที่มีอยู่จริง (ครู + ครูอัตราจ้าง)"
+M_STUDENTS_PER_TEACHER = "นักเรียนต่อครู 1 คน"
+M_SHORTAGE = "โรงเรียนที่ขาดแคลนครู"
+M_INTERNET = "โรงเรียนที่มีอินเทอร์เน็ต"
+M_MEAN_MBPS = "ความเร็วอินเทอร์เน็ตเฉลี่ย"
+M_COMPUTERS = "คอมพิวเตอร์ (เครื่อง)"
+HELP_COMPUTERS = "เครื่องเพื่อการเรียนการสอน + เครื่องเพื่อการบริหาร"
+M_POOR_BUILDINGS = "โรงเรียนที่อาคารทรุดโทรม"
+HELP_STUDENTS_COUNTED = "ผลรวมนักเรียนชายและหญิงทุกชั้น ของโรงเรียนที่ส่งด้านวิชาการและผ่านการตรวจ"
+HELP_SPENT_PCT = "เบิกจ่าย ÷ ได้รับจัดสรร ของทุกหมวดและทุกโรงเรียนที่ส่งด้านงบประมาณ"
+HELP_STUDENTS_PER_TEACHER = "นักเรียนตามทะเบียน ÷ ครูที่มีอยู่จริง (ครู + ครูอัตราจ้าง) ของโรงเรียนที่ส่ง"
+HELP_SHORTAGE = ("นักเรียนต่อครูเกิน {threshold:g} คน (PER-03) หรือมีนักเรียนแต่ไม่มีครูเลย · "
+                 "จาก {n} โรงเรียนที่ส่งด้านบริหารงานบุคคล")
+HELP_MEAN_MBPS = "เฉลี่ยเฉพาะโรงเรียนที่มีอินเทอร์เน็ต"
+H_STUDENTS_BY_GRADE = "นักเรียนรายชั้น แยกชาย–หญิง (students by grade and sex)"
+H_ONET = "คะแนนเฉลี่ย O-NET รายวิชา เทียบค่าเฉลี่ยเขตพื้นที่ (O-NET by subject against the area mean)"
+H_ONET_SCHOOLS = "คะแนน O-NET รายโรงเรียน เทียบค่าเฉลี่ยอำเภอและเขตพื้นที่"
+H_BUDGET = "งบประมาณที่ได้รับจัดสรรและเบิกจ่าย รายหมวด (received and spent by category)"
+H_BUDGET_BY_DISTRICT = "งบประมาณรายอำเภอ"
+H_STUDENTS_PER_TEACHER = "นักเรียนต่อครู 1 คน รายโรงเรียน (เส้นประ: เกณฑ์ {threshold:g} คน, PER-03)"
+H_SHORTAGE_LIST = "โรงเรียนที่ขาดแคลนครู (teacher shortage)"
+H_INTERNET_BY_DISTRICT = "โรงเรียนที่มีอินเทอร์เน็ต รายอำเภอ (internet by district)"
+H_CONDITION_BY_DISTRICT = "สภาพอาคารเรียน รายอำเภอ (building condition by district)"
+H_INFRA_BY_DISTRICT = "สรุปรายอำเภอ (district summary)"
+NO_SHORTAGE = "ไม่มีโรงเรียนที่ขาดแคลนครูในปีนี้"
+ONET_LEVEL = "ระดับชั้นที่สอบ"
+NOTE_ONET = ("แท่ง: ค่าเฉลี่ยของโรงเรียนในแต่ละอำเภอ · ขีดสีดำ: ค่าเฉลี่ยทั้งเขตพื้นที่ · "
+             "ค่าเฉลี่ยคือค่าเฉลี่ยของคะแนนเฉลี่ยรายโรงเรียน (โรงเรียนละ 1 ค่า)")
+C_GRADE = "ชั้น"
+C_SEX = "เพศ"
+C_STUDENTS = "จำนวนนักเรียน (คน)"
+C_SUBJECT = "วิชา"
+C_SCORE = "คะแนนเฉลี่ย"
+C_DISTRICT_MEAN = "ค่าเฉลี่ยอำเภอ"
+C_AREA_MEAN = "ค่าเฉลี่ยเขตพื้นที่"
+C_DIFF_DISTRICT = "ต่างจากค่าเฉลี่ยอำเภอ"
+C_DIFF_AREA = "ต่างจากค่าเฉลี่ยเขตพื้นที่"
+C_SCHOOLS_WITH_SCORE = "โรงเรียนที่มีคะแนน"
+C_BAHT = "จำนวนเงิน (บาท)"
+C_AMOUNT_KIND = "รายการ"
+C_SPENT_PCT = "เบิกจ่าย (%)"
+C_TEACHERS = "ครูที่มีอยู่จริง (ครู + ครูอัตราจ้าง)"
+C_STUDENTS_PER_TEACHER = "นักเรียนต่อครู 1 คน"
+C_TEACHER_VACANCIES = "อัตราว่าง (ครู + ครูอัตราจ้าง)"
+C_VACANCIES = "อัตราว่างทุกตำแหน่ง"
+C_STAFF_IN_POST = "บุคลากรที่มีอยู่จริงทุกตำแหน่ง"
+C_SHORTAGE = "ขาดแคลนครู"
+C_SCHOOLS_INTERNET = "โรงเรียนที่มีอินเทอร์เน็ต"
+C_INTERNET_PCT = "มีอินเทอร์เน็ต (%)"
+C_MEAN_MBPS = "ความเร็วเฉลี่ย (Mbps)"
+C_NO_ELECTRICITY = "โรงเรียนที่ไม่มีไฟฟ้า"
+C_STUDENTS_PER_COMPUTER = "นักเรียนต่อคอมพิวเตอร์เพื่อการเรียนการสอน 1 เครื่อง"
+C_MEAN_DISTANCE = "ระยะทางถึง สพท. เฉลี่ย (กม.)"
+C_CONDITION_SCHOOLS = "โรงเรียน (แยกตามสภาพอาคาร)"
+SHORTAGE_COLOURS = {True: "#c0392b", False: "#1f6f8b"}
+SHORTAGE_LABELS = {True: "ขาดแคลนครู", False: "ไม่ขาดแคลน"}
+AMOUNT_COLOURS = ["#1f6f8b", "#e6a400"]
+SEX_COLOURS = ["#1f6f8b", "#e6a400"]
+CONDITION_COLOURS = ["#2e8b57", "#e6a400", "#c0392b"]  # building_conditions in contract order
+YES, NO = "มี", "ไม่มี"
+MAP_NOTE_TEACHERS = ("จากด้านบริหารงานบุคคลของข้อมูล 4 ด้าน: นักเรียนตามทะเบียน ÷ ครูที่มีอยู่จริง "
+                     "(ครู + ครูอัตราจ้าง); เกิน 25 คนถือว่าขาดแคลนครู (PER-03) · "
+                     "โรงเรียนที่ไม่มีครูเลยหรือไม่ได้ส่งแสดงเป็น \"ไม่มีข้อมูล\"")
+MAP_NOTE_INTERNET = ("จากด้านบริหารทั่วไปของข้อมูล 4 ด้าน: โรงเรียนที่ตอบว่าไม่มีอินเทอร์เน็ตแสดงเป็น 0 Mbps · "
+                     "โรงเรียนที่ไม่ได้ส่งแสดงเป็น \"ไม่มีข้อมูล\"")
+
+# ---------------------------------------------------------------- one school (app_pages/school.py)
+PAGE_SCHOOL = ("โปรไฟล์โรงเรียน", "School profile")
+PICK_SCHOOL = "เลือกโรงเรียน (พิมพ์รหัสหรือชื่อเพื่อค้นหา)"
+PICK_SCHOOL_HINT = "พิมพ์รหัสสถานศึกษา รหัส SMIS หรือชื่อโรงเรียน"
+CHOOSE_SCHOOL = "เลือกโรงเรียนจากช่องด้านบนเพื่อดูข้อมูลทุกแบบสำรวจของโรงเรียนนั้น"
+NO_SCHOOLS = "ยังไม่มีโรงเรียนในทะเบียนที่เผยแพร่ (no register schools)"
+H_REGISTER = "ข้อมูลจากทะเบียนโรงเรียน (register)"
+H_LATEST_ADMIN = "ข้อมูล 4 ด้านล่าสุด (latest four-area figures)"
+H_SCHOOL_DLTV = "แบบสำรวจ DLTV รายปีงบประมาณ"
+H_SCHOOL_DLIT = "การใช้งาน DLIT รายภาคเรียน"
+H_SCHOOL_ADMIN = "ข้อมูล 4 ด้าน รายปี"
+H_SCHOOL_QUARANTINE = "แถวของโรงเรียนที่ถูกกักกัน พร้อมเหตุผล"
+H_SCHOOL_COVERAGE = "การส่งข้อมูลตามเกณฑ์ความครบถ้วน (ทุกแบบสำรวจ ทุกรอบ)"
+NO_SCHOOL_ROWS = "ไม่มีข้อมูลของโรงเรียนนี้ (no rows)"
+NO_SCHOOL_QUARANTINE = "ไม่มีแถวของโรงเรียนนี้ที่ถูกกักกัน"
+NO_SCHOOL_MISSING = "โรงเรียนนี้ส่งข้อมูลครบทุกรอบที่ต้องส่ง"
+SCHOOL_MISSING_NOTE = "ยังไม่ส่ง {n} รอบ ({not_sent_label} {not_sent} · {rejected_label} {rejected})"
+NOT_REQUIRED = "ไม่อยู่ในกลุ่มที่ต้องส่ง"
+C_FIELD = "รายการ"
+C_VALUE = "ข้อมูล"
+C_LATEST_YEAR = "ปีการศึกษาของข้อมูล"
+COVERAGE_STATUSES = {"submitted": SUBMITTED, **STATUSES, "not_required": NOT_REQUIRED}
+C_ELIGIBLE = "มีสิทธิ์รับการสนับสนุน DLTV"
+TRUE_FALSE = {True: "ใช่", False: "ไม่ใช่"}
+HAS = {True: YES, False: NO}
+NO_ADMIN_FOR_SCHOOL = "ยังไม่มีข้อมูล 4 ด้านของโรงเรียนนี้ที่ผ่านการตรวจ"
+LATEST_OF = "ข้อมูลปีการศึกษา {year}"
+
+
+def coded(list_name: str) -> dict[str, str]:
+    """A contract list's keys -> Thai labels, in contract order (grades, onet_subjects, budget_categories, ...)."""
+    return {i.key: i.th for i in lists()[list_name]}
+
+
+def sheet(table_name: str) -> str:
+    """The contract sheet's name of a table (ด้านวิชาการ, ...): the four-area page's tab titles."""
+    c = contracts()[table_name]
+    return c.sheet or c.th
+
+
+def condition_columns() -> dict[str, str]:
+    """infrastructure_by_district's counts of schools per building condition (`schools_good`, ...) -> the
+    condition's Thai name (ดี, ...), in contract order: the mart names them by the list's English labels."""
+    return {f"schools_{i.en}": i.th for i in lists()["building_conditions"]}

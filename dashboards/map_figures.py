@@ -97,6 +97,23 @@ FIGURES += [
            "using_pct", NUMBER, periods=_DLIT_YEARS, period_label=L.ACADEMIC_YEAR),
 ]
 
+# Four-area figures (contract 3.5): one academic year, the school's current sheet of that year.
+FIGURES += [
+    Figure("4 ด้าน: นักเรียนต่อครู 1 คน",
+           # teacher_shortage: the register's students ÷ ครู + ครูอัตราจ้าง in post (PER-03); none in post: no ratio
+           "SELECT school_code, students_per_teacher FROM teacher_shortage WHERE academic_year = ?",
+           "students_per_teacher", NUMBER, period_label=L.ACADEMIC_YEAR,
+           periods="SELECT DISTINCT academic_year FROM teacher_shortage ORDER BY academic_year DESC",
+           note=L.MAP_NOTE_TEACHERS),
+    Figure("4 ด้าน: ความเร็วอินเทอร์เน็ต (Mbps)",
+           # a school that wrote "no internet" is 0 Mbps, not "no data"
+           "SELECT school_code, CASE WHEN internet = false THEN 0 ELSE internet_mbps END AS internet_mbps "
+           "FROM admin_general WHERE academic_year = ?",
+           "internet_mbps", NUMBER, period_label=L.ACADEMIC_YEAR,
+           periods="SELECT DISTINCT academic_year FROM admin_general ORDER BY academic_year DESC",
+           note=L.MAP_NOTE_INTERNET),
+]
+
 # The schools to place: every register school, with what the tooltip and the off-map list show.
 SCHOOLS_SQL = ("SELECT school_code, school_name, district, subdistrict, lat, lon, register_rule_ids "
                "FROM school_profile ORDER BY district, school_code")

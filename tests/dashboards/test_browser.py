@@ -172,7 +172,16 @@ def settle(page) -> None:
     page.wait_for_timeout(800)
 
 
-def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_url):
+def one_school(home: config.Home) -> str:
+    """A register school with quarantined rows: its profile page has the most to draw."""
+    import duckdb
+
+    with duckdb.connect(str(home.duckdb_path), read_only=True) as con:
+        return con.execute("SELECT s.school_code FROM schools s SEMI JOIN quarantine q USING (school_code) "
+                           "ORDER BY s.school_code LIMIT 1").fetchone()[0]
+
+
+def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_url, home):
     from playwright.sync_api import sync_playwright
 
     outside: list[str] = []
@@ -207,6 +216,17 @@ def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_u
             settle(page)
             whole_page_shot(page, "2_dltv")
             assert page.locator('[data-testid="stException"]').count() == 0
+
+            # ---- the four areas and one school's profile: the heading, then no exception once the run ends
+            school = one_school(home)  # opened by its address: the profile drawn, not only the search box
+            for path, title, shot in (("admin", L.PAGE_ADMIN[0], "2a_admin"),
+                                      (f"school?school={school}", L.PAGE_SCHOOL[0], "2b_school")):
+                page.goto(f"{server}/{path}", wait_until="domcontentloaded")
+                page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+                settle(page)
+                whole_page_shot(page, shot)
+                assert page.locator('[data-testid="stException"]').count() == 0, path
+                assert page.locator('[data-testid="stAlertContentError"]').count() == 0, path
 
             # ---- data quality, one screenshot per tab
             page.goto(f"{server}/quality", wait_until="domcontentloaded")

@@ -92,7 +92,8 @@ def con():
     services = ", ".join(f"NULL::BOOLEAN AS {s}" for s in
                          ("uses_classroom", "uses_resources", "uses_library", "uses_assessment", "uses_plc"))
     c.execute("CREATE VIEW dlit_usage AS SELECT NULL::INTEGER AS academic_year, NULL::INTEGER AS semester, "
-              f"NULL::VARCHAR AS school_code, NULL::BIGINT AS teachers_total, NULL::BIGINT AS teachers_using, {services}, "
+              "NULL::VARCHAR AS school_code, NULL::BIGINT AS teachers_total, NULL::BIGINT AS teachers_using, "
+              f"{services}, "
               "NULL::DOUBLE AS hours_per_week, NULL::DOUBLE AS internet_mbps WHERE false")
     marts.define(c, ["students_by_grade", "onet_by_school", "budget_by_category", "infrastructure_by_district",
                      "school_profile"])
@@ -102,7 +103,8 @@ def con():
 
 def test_students_by_grade_district_and_sex(con):
     got = marts.build(con, "students_by_grade")
-    assert got.select("academic_year", "district", "grade", "grade_th", "schools", "male", "female", "total").rows() == [
+    shown = ("academic_year", "district", "grade", "grade_th", "schools", "male", "female", "total")
+    assert got.select(shown).rows() == [
         (2567, TOWN, "p1", "ป.1", 1, 1, 1, 2),
         (2568, OTHER, "p1", "ป.1", 1, 20, 18, 38),
         (2568, OTHER, "m1", "ม.1", 1, 7, 0, 7),  # a blank girls' cell counts none
@@ -121,7 +123,8 @@ def test_onet_district_means_beside_the_area_mean(con):
         == (2, 55.0, 3, 50.0, 5.0)
     assert rows[("p6", "thai", OTHER)]["diff_from_area"] == -10.0
     science = rows[("p6", "science", TOWN)]  # A left science blank: B alone
-    assert (science["schools"], science["mean_score"], science["area_schools"], science["area_mean"]) == (1, 45.0, 2, 40.0)
+    assert (science["schools"], science["mean_score"], science["area_schools"], science["area_mean"]) \
+        == (1, 45.0, 2, 40.0)
     english = rows[("p6", "english", OTHER)]
     assert (english["area_mean"], english["diff_from_area"]) == (31.5, 1.5)
     assert rows[("m3", "thai", OTHER)]["area_schools"] == 1
