@@ -20,8 +20,9 @@ The parts: `register.py` (schools and the register), `allocation.py` (allocation
 `landing_zone.py` (arrival order) and `truth.py` (expected.json). Then, each from a generator and a
 random stream of its own, with its own ground truth merged in (so the files before them never change):
 the digital platforms' event logs and daily statistics (`platform.py`, `platform_events.py`,
-`platform_daily.py`), and last the DLIT usage surveys of both semesters (`dlit.py`, `dlit_rows.py`,
-`dlit_files.py`).
+`platform_daily.py`), the DLIT usage surveys of both semesters (`dlit.py`, `dlit_rows.py`,
+`dlit_files.py`), and last the four-area workbooks of academic year 2568, one per sending school
+(`admin.py`, `admin_rows.py`, `admin_files.py`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import random
 from pathlib import Path
 
 from . import names as N
+from .admin import write_admin
 from .allocation import plan_allocations, write_allocation
 from .cells import DATE_FORMS
 from .contract import ALLOCATION, EQUIPMENT, SCHOOLS
@@ -116,7 +118,8 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = D
     expected = ground_truth(seed, n_schools, land.files, schools)
     if events:  # last, from its own generators: the files above stay the same whatever `events` is
         merge_truth(expected, write_platform(land, schools, seed, events))
-    merge_truth(expected, write_dlit(land, schools, seed))  # DLIT usage: own generator, arrives last
+    merge_truth(expected, write_dlit(land, schools, seed))  # DLIT usage: own generator
+    merge_truth(expected, write_admin(land, schools, seed))  # four-area workbooks: own generator, arrive last
     out = root / "sample" / "expected.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes((json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
