@@ -170,6 +170,16 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
     return tmp, manifest
 
 
+def _no_personal_data(home: Home, folder: Path, version: str) -> None:
+    """PDPA: a version whose files carry a citizen ID, a phone number or a known name (anywhere but the
+    contracts' personal columns of its Parquet snapshots) is never put in place (warehouse/pii_scan.py)."""
+    from warehouse.pii_scan import known_names, refuse, scan_folder
+
+    refuse(scan_folder(folder, known_names(home), label=version),
+           f"ไม่เผยแพร่คลังข้อมูลรุ่น {version} (รุ่นที่เผยแพร่อยู่ยังคงเดิม)",
+           f"warehouse version {version} not published (the published version is unchanged)")
+
+
 def _refresh_convenience_copy(home: Home, version: str) -> None:
     """`warehouse/khlang.duckdb`: a copy of the current version's file (swapped in whole)."""
     source = home.versions / version / DUCKDB_FILE
@@ -200,6 +210,11 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     info = {"version": version, "published_at": published_at, "run_id": run_id}
     tmp, manifest = _build_version(home, version, con, names, info)
+    try:
+        _no_personal_data(home, tmp, version)
+    except BaseException:  # refused: the folder goes, the previous version stays published
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     final = home.versions / version
     try:
         os.rename(tmp, final)

