@@ -9,6 +9,7 @@
     khlang suites                    regenerate expectations/suites/*.json from the contracts
     khlang key create|show           the key that hashes personal identifiers (PII-01), kept outside the repo
     khlang template SURVEY --out FILE.xlsx   blank .xlsx template of a survey (Thai headers, drop-downs, instructions)
+    khlang pii-scan [--version V] [--path DIR]   citizen IDs, phones or known names in versions and exports (exit 1)
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
 the checkout's ./data (`pipelines.config.find_root`). Times a person reads are Asia/Bangkok.
@@ -21,7 +22,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import check, demo, export, ingest, key, serve, sql, suites, template
+from pipelines.cli import check, demo, export, ingest, key, pii_scan, serve, sql, suites, template
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -82,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
     template.add_parser(sub)
+    pii_scan.add_parser(sub)
     return p
 
 

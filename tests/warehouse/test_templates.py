@@ -16,6 +16,7 @@ from pathlib import Path
 import openpyxl
 import polars as pl
 import pytest
+from stdnum.th import pin
 
 from pipelines.calendar import fiscal_year_of, today
 from pipelines.cli.check import cmd_check
@@ -71,6 +72,33 @@ ROWS: dict[str, list[dict]] = {
          "uses_assessment": "ไม่ใช่", "uses_plc": "ใช่", "hours_per_week": 5.5, "internet_mbps": 100,
          "student_devices": 20, "satisfaction": 4, "problems": "สัญญาณอินเทอร์เน็ตไม่เสถียร"},
         {"academic_year": FY, "semester": 2, "school_code": OTHER, "teachers_total": 12, "teachers_using": 0},
+    ],
+    # The four-area workbook's sheets, each its own template: SCHOOL has 85 students in the register
+    # (ACAD-02 within 5%), four teachers in post (PER-03: 21 students per teacher).
+    "admin_academic": [
+        {"academic_year": FY, "school_code": SCHOOL, "school_name": "บ้านหนองนา", "k3_male": 4, "k3_female": 5,
+         **{f"p{g}_{s}": n for g in range(1, 7) for s, n in (("male", 6), ("female", 7))}, "p6_female": 8,
+         "onet_p6_thai": 52.4, "onet_p6_math": 31.05, "onet_p6_science": 38.2, "onet_p6_english": 40},
+    ],
+    "admin_budget": [
+        {"fiscal_year": FY, "school_code": SCHOOL, "category": _items("budget_categories")["per_head"],
+         "received_baht": 161500, "spent_baht": 150000},
+        {"fiscal_year": FY, "school_code": SCHOOL, "category": _items("budget_categories")["textbooks"],
+         "received_baht": 35000, "spent_baht": 35000},
+    ],
+    "admin_personnel": [
+        {"academic_year": FY, "school_code": SCHOOL, "director_actual": 1, "director_vacant": 0,
+         "teacher_actual": 4, "teacher_vacant": 1, "staff_actual": 1},
+    ],
+    "admin_general": [
+        {"academic_year": FY, "school_code": SCHOOL, "buildings": 2, "building_condition": "พอใช้",
+         "computers_teaching": 12, "computers_admin": 3, "internet": "ใช่", "internet_mbps": 200,
+         "electricity": "ใช่", "distance_km": 42.5},
+    ],
+    "admin_staff": [
+        {"academic_year": FY, "school_code": SCHOOL, "full_name": "นางสาวสมใจ ใจดี",
+         "citizen_id": "3401" + "00012345" + pin.calc_check_digit("340100012345"),
+         "position": _items("positions")["teacher"]},
     ],
 }
 
