@@ -218,11 +218,14 @@ def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_u
             assert page.locator('[data-testid="stException"]').count() == 0
 
             # ---- the four areas and one school's profile: the heading, then no exception once the run ends
+            # (drawn: a chart, or the Thai note of an empty warehouse; the school's tables)
             school = one_school(home)  # opened by its address: the profile drawn, not only the search box
-            for path, title, shot in (("admin", L.PAGE_ADMIN[0], "2a_admin"),
-                                      (f"school?school={school}", L.PAGE_SCHOOL[0], "2b_school")):
+            for path, title, shot, drawn in (
+                    ("admin", L.PAGE_ADMIN[0], "2a_admin", f'{CHART}, [data-testid="stAlertContentInfo"]'),
+                    (f"school?school={school}", L.PAGE_SCHOOL[0], "2b_school", '[data-testid="stTable"]')):
                 page.goto(f"{server}/{path}", wait_until="domcontentloaded")
                 page.get_by_role("heading", name=title, exact=True).wait_for(timeout=60_000)
+                page.locator(drawn).first.wait_for(state="visible", timeout=60_000)
                 settle(page)
                 whole_page_shot(page, shot)
                 assert page.locator('[data-testid="stException"]').count() == 0, path
