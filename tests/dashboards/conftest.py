@@ -47,27 +47,3 @@ def home(published_home) -> config.Home:
 def empty_home(tmp_path) -> config.Home:
     """A data root where nothing has been published yet."""
     return config.home(tmp_path / "fresh")
-
-
-@pytest.fixture(scope="session")
-def four_area_home(published_home, tmp_path_factory) -> config.Home:
-    """The test warehouse with four-area information (contract 3.5): the sample district's own once it
-    has four-area workbooks; until then a copy of it with workbooks written by code for twelve of its
-    schools (tests/dashboards/four_areas.py), ingested by the real nightly run (~50 s). Read-only."""
-    import shutil
-
-    import duckdb
-
-    from pipelines.run import run_nightly
-    from tests.dashboards.four_areas import write_district
-
-    with duckdb.connect(str(published_home.duckdb_path), read_only=True) as con:
-        if con.execute("SELECT count(*) FROM admin_academic").fetchone()[0]:
-            return published_home
-        register = con.execute("SELECT school_code, school_name, district, students_total FROM schools").pl()
-    home = config.home(tmp_path_factory.mktemp("four_areas") / "root")
-    shutil.copytree(published_home.root, home.root, symlinks=True)
-    write_district(home.landing, register)
-    summary = run_nightly(home)
-    assert summary.success, f"nightly run failed: {summary.run_id}"
-    return home

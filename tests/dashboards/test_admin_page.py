@@ -1,7 +1,7 @@
 """The four-area page (ข้อมูล 4 ด้าน, dashboards/app_pages/admin.py), run headless with Streamlit's AppTest.
 
-The warehouse is the test district through the real nightly run with four-area workbooks
-(`four_area_home`, tests/dashboards/conftest.py). Every figure the page shows is checked against plain SQL
+The warehouse is the sample district through the real nightly run (tests/dashboards/conftest.py), with
+its four-area workbooks of academic year 2568. Every figure the page shows is checked against plain SQL
 over the published marts and tables, for the whole area and for one district picked in the filter. A
 second warehouse, published from the same tables with no four-area row, shows the Thai empty state.
 """
@@ -69,19 +69,18 @@ def table_with(at: AppTest, column: str):
 
 
 @pytest.fixture(scope="module")
-def no_admin_home(four_area_home, tmp_path_factory) -> config.Home:
+def no_admin_home(published_home, tmp_path_factory) -> config.Home:
     """The same district published again with no four-area row, mart or COV-03 line."""
     target = config.home(tmp_path_factory.mktemp("no_admin"))
-    tables = {name: read_snapshot(four_area_home, name).clear() for name in AREA_TABLES}
-    tables |= {name: read_snapshot(four_area_home, name).filter(pl.col("rule_id") != data.admin_coverage_rule())
+    tables = {name: read_snapshot(published_home, name).clear() for name in AREA_TABLES}
+    tables |= {name: read_snapshot(published_home, name).filter(pl.col("rule_id") != data.admin_coverage_rule())
                for name in ("coverage", "coverage_by_district", "missing_submissions")}
-    tables["schools"] = read_snapshot(four_area_home, "schools")
+    tables["schools"] = read_snapshot(published_home, "schools")
     publish(target, tables)
     return target
 
 
-def test_every_area_of_the_latest_year_against_the_warehouse(monkeypatch, four_area_home):
-    home = four_area_home
+def test_every_area_of_the_latest_year_against_the_warehouse(monkeypatch, home):
     at = open_page(monkeypatch, home)
     assert at.title[0].value == L.PAGE_ADMIN[0]
     year = one(home, "SELECT max(academic_year) FROM admin_academic")[0]
@@ -164,8 +163,7 @@ def test_every_area_of_the_latest_year_against_the_warehouse(monkeypatch, four_a
     assert "citizen" not in shown and "h1:" not in shown  # the staff roster is never read
 
 
-def test_a_district_picked_narrows_the_academic_figures(monkeypatch, four_area_home):
-    home = four_area_home
+def test_a_district_picked_narrows_the_academic_figures(monkeypatch, home):
     at = open_page(monkeypatch, home)
     year = at.sidebar.selectbox(key="admin_year").value
     district = one(home, "SELECT district FROM students_by_grade WHERE academic_year = ? ORDER BY district DESC "
@@ -178,8 +176,7 @@ def test_a_district_picked_narrows_the_academic_figures(monkeypatch, four_area_h
     assert chart_with(at, "grade_th")["students"].sum() == total
 
 
-def test_each_academic_year_picked_shows_that_years_figures(monkeypatch, four_area_home):
-    home = four_area_home
+def test_each_academic_year_picked_shows_that_years_figures(monkeypatch, home):
     at = open_page(monkeypatch, home)
     offered = at.sidebar.selectbox(key="admin_year").options
     years = [r[0] for r in rows(home, "SELECT academic_year FROM admin_academic UNION SELECT academic_year "

@@ -1,6 +1,6 @@
 """The school profile page (โปรไฟล์โรงเรียน, dashboards/app_pages/school.py), run headless with AppTest.
 
-On the test district with four-area workbooks (`four_area_home`), two schools are opened: one whose
+On the sample district (tests/dashboards/conftest.py), with its four-area workbooks, two schools are opened: one whose
 four-area workbook was rejected (its quarantined rows and its rejected COV-03 line must show, with their
 rules), and one with accepted four-area sheets (its latest figures and year-by-year tables). Every table is
 checked against plain SQL over the published warehouse; nothing personal is read.
@@ -52,9 +52,9 @@ def metric(at: AppTest, label: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rejected(four_area_home) -> str:
+def rejected(published_home) -> str:
     """A register school whose four-area academic sheet was quarantined (COV-03: sent but rejected)."""
-    found = rows(four_area_home, "SELECT school_code FROM missing_submissions WHERE rule_id = ? "
+    found = rows(published_home, "SELECT school_code FROM missing_submissions WHERE rule_id = ? "
                                  "AND status = 'rejected' ORDER BY period DESC, school_code LIMIT 1",
                  data.admin_coverage_rule())
     assert found, "the test district has a rejected four-area workbook"
@@ -62,9 +62,9 @@ def rejected(four_area_home) -> str:
 
 
 @pytest.fixture(scope="module")
-def accepted(four_area_home) -> str:
-    """A school with accepted academic, personnel and general sheets in two academic years and DLIT rows."""
-    found = rows(four_area_home, "SELECT p.school_code FROM school_profile p "
+def accepted(published_home) -> str:
+    """A school with accepted academic, personnel and general sheets and DLIT rows."""
+    found = rows(published_home, "SELECT p.school_code FROM school_profile p "
                                  "JOIN teacher_shortage t USING (school_code) WHERE p.admin_academic_year IS NOT NULL "
                                  "AND p.admin_general_year IS NOT NULL AND p.dlit_latest_year IS NOT NULL "
                                  "GROUP BY p.school_code "
@@ -73,16 +73,16 @@ def accepted(four_area_home) -> str:
     return found[0][0]
 
 
-def test_no_school_picked_asks_for_one(monkeypatch, four_area_home):
-    at = open_school(monkeypatch, four_area_home, None)
+def test_no_school_picked_asks_for_one(monkeypatch, home):
+    at = open_school(monkeypatch, home, None)
     assert at.title[0].value == L.PAGE_SCHOOL[0]
     box = at.selectbox(key="school_code")
-    assert box.value is None and len(box.options) == rows(four_area_home, "SELECT count(*) FROM schools")[0][0]
+    assert box.value is None and len(box.options) == rows(home, "SELECT count(*) FROM schools")[0][0]
     assert [i.value for i in at.info] == [L.CHOOSE_SCHOOL] and not at.dataframe
 
 
-def test_a_rejected_school_shows_its_quarantined_rows_and_missing_submissions(monkeypatch, four_area_home, rejected):
-    home, code = four_area_home, rejected
+def test_a_rejected_school_shows_its_quarantined_rows_and_missing_submissions(monkeypatch, home, rejected):
+    code = rejected
     at = open_school(monkeypatch, home, code)
     assert at.selectbox(key="school_code").value == code
     shown = texts(at)
@@ -119,8 +119,8 @@ def test_a_rejected_school_shows_its_quarantined_rows_and_missing_submissions(mo
     assert "h1:" not in shown  # no hashed citizen ID, nor any staff roster row
 
 
-def test_a_school_with_four_area_sheets_over_the_years(monkeypatch, four_area_home, accepted):
-    home, code = four_area_home, accepted
+def test_a_school_with_four_area_sheets_over_the_years(monkeypatch, home, accepted):
+    code = accepted
     at = open_school(monkeypatch, home, code)
     p = rows(home, "SELECT admin_students_counted, admin_teachers, admin_students_per_teacher, "
                    "admin_computers_teaching + coalesce(admin_computers_admin, 0), admin_building_condition "
