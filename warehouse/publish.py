@@ -68,10 +68,20 @@ class Published:
 
 
 def personal_columns() -> set[str]:
-    """Every column any contract declares personal: never written into a DuckDB file."""
+    """Every column any contract declares personal (kept in the lake and the version's Parquet snapshot,
+    for the office's own use)."""
     from warehouse.contracts import contracts
 
     return {col for c in contracts().values() for col in c.personal}
+
+
+def hidden_columns() -> set[str]:
+    """What no reader of the warehouse sees (never written into a DuckDB file, refused by the door):
+    personal columns, hashed identifiers (pseudonymous personal data under PDPA: a roster's citizen ID
+    hash, a platform user's) and landing-only columns."""
+    from warehouse.contracts import contracts
+
+    return personal_columns() | {col for c in contracts().values() for col in (*c.pseudonymise, *c.landing_only)}
 
 
 # --- the ledger -----------------------------------------------------------------------------------
@@ -107,7 +117,7 @@ def _build_duckdb(con: duckdb.DuckDBPyConnection, target: Path, folder: Path, na
                   rows: dict[str, int]) -> None:
     """Copy each table, less personal columns, from the version's Parquet into a fresh DuckDB file,
     attached to the publishing connection (one DuckDB instance, one memory limit)."""
-    hidden = personal_columns()
+    hidden = hidden_columns()
     con.execute(f"ATTACH '{target.as_posix()}' AS version_file")
     try:
         for name in names:
@@ -157,7 +167,7 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
             "version": version,
             "tables": files,
             "duckdb": {"file": DUCKDB_FILE, "sha256": sha256_file(db), "bytes": db.stat().st_size},
-            "personal_columns_not_in_duckdb": sorted(personal_columns()),
+            "personal_columns_not_in_duckdb": sorted(hidden_columns()),
         }
         (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         for p in tmp.iterdir():

@@ -47,7 +47,7 @@ import polars as pl
 import pyarrow as pa
 
 from pipelines.config import Home
-from warehouse.publish import NotPublished, personal_columns, published_duckdb
+from warehouse.publish import NotPublished, hidden_columns, published_duckdb
 
 __all__ = ["DoorError", "Door", "Limits", "NotPublished", "connect", "query", "csv_text", "parse_size", "unclosable"]
 
@@ -189,7 +189,7 @@ class Door:
         found = con.execute(
             "SELECT DISTINCT table_name || '.' || column_name FROM duckdb_columns() "
             "WHERE database_name = ? AND lower(column_name) IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1",
-            [CATALOG, sorted(c.lower() for c in personal_columns())],
+            [CATALOG, sorted(c.lower() for c in hidden_columns())],
         ).fetchall()
         if found:
             names = ", ".join(r[0] for r in found)

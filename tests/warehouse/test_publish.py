@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import polars as pl
 import pytest
@@ -67,6 +69,7 @@ from warehouse.publish import (  # noqa: E402
     NotPublished,
     VersionRefused,
     ledger,
+    hidden_columns,
     personal_columns,
     published_duckdb,
     recover,
@@ -87,6 +90,21 @@ def test_the_duckdb_files_hold_no_personal_column(tmp_path):
             assert con.execute("SELECT school_code FROM dltv_equipment").fetchone() == ("10340001",)
     # The Parquet snapshot (pipeline and ICT staff) keeps them.
     assert set(personal) <= set(read_snapshot(h, "dltv_equipment").columns)
+
+
+def test_hashed_identifiers_and_names_never_reach_a_reader(tmp_path):
+    """A roster's citizen ID hash (pseudonymous personal data) and the emptied name column are not in
+    the DuckDB file readers open; the manifest lists them among the columns kept out."""
+    h = home(tmp_path)
+    assert {"citizen_id", "full_name", "user_id"} <= hidden_columns()
+    frame = pl.DataFrame({"academic_year": [2568], "school_code": ["1034000001"], "full_name": [None],
+                          "citizen_id": ["h1:" + "ab" * 32], "position": ["teacher"]})
+    published = publish(h, {"admin_staff": frame})
+    with duckdb.connect(str(published.duckdb_path), read_only=True) as con:
+        cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'admin_staff'").fetchall()}
+    assert cols == {"academic_year", "school_code", "position"}
+    manifest = json.loads((published.snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert {"citizen_id", "full_name"} <= set(manifest["personal_columns_not_in_duckdb"])
 
 
 def test_each_version_has_its_own_duckdb_file_and_a_manifest_of_checksums(tmp_path):
