@@ -169,7 +169,8 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         "sources": sources,
         "files": [],
         "columns": [{"name": c.name, "header_th": c.header_th} for c in contract.public_columns],
-        "personal_columns_excluded": list(_survey(survey).personal) + list(_survey(survey).pseudonymise),
+        "personal_columns_excluded": [*_survey(survey).personal, *_survey(survey).pseudonymise,
+                                      *_survey(survey).landing_only],
         "aggregated_from": (f"{survey} → {spec.table}: counts only, no event rows, no user ids" if spec else None),
         "formula_cells_neutralised": {
             "rule_th": FORMULA_RULE_TH,
