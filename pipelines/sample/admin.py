@@ -10,7 +10,7 @@ workbooks an ESAO receives for one academic year, and returns their ground truth
   any order under the names schools give them (`admin_files.py`), an instructions sheet in some, a staff
   roster in some (Thai names, citizen IDs with stdnum's check digit written with dashes, spaces, Thai
   digits or as a number);
-- a workbook of a school the register does not have (REF-01 on each of its rows);
+- a workbook, with a roster, of a school the register does not have (REF-01 on each of its rows);
 - a workbook with a sheet of the school's own that matches no contract (a note, like the instructions);
 - last, one school's workbook sent again: every row of its first workbook, sheet by sheet, is superseded.
 
@@ -124,9 +124,9 @@ def _look(rng: random.Random, book: Book, profile: Profile, extra: bool = False)
         parts.append(STAFF)
     if extra:
         parts.insert(rng.randint(1, len(parts)), EXTRA)
-    if rng.random() < 0.3:
-        parts.insert(0, INSTRUCTIONS)
     naming = rng.choices(list(NAMINGS), list(NAMINGS.values()))[0]
+    if naming != "default" and rng.random() < 0.3:  # the template's instructions kept (Excel's names: no template)
+        parts.insert(0, INSTRUCTIONS)
     style = rng.choices(list(STYLES), list(STYLES.values()))[0]
     drop: tuple[str, ...] = ()
     if rng.random() < 0.3:  # the columns of grades the school does not teach deleted, not left blank
@@ -201,6 +201,7 @@ def plan_admin(rng: random.Random, schools: list[School]) -> list[Book]:
     code = _unknown_code(rng, schools)
     prof = make_profile(rng, None)
     stranger = _book(rng, None, prof, code, fake_school_name(rng), rng.choice(sorted({s.district for s in schools})))
+    stranger.rows[STAFF] = roster(rng, None, prof, code, names, ids)
     profiles[code] = prof
     for rows in stranger.rows.values():
         for r in rows:

@@ -262,7 +262,7 @@ def person_name(rng: random.Random, used: set[tuple[str, str]]) -> tuple[str, st
             return title + given, surname
 
 
-def roster(rng: random.Random, school: School, prof: Profile, code: str, names: set, ids: set) -> list[Row]:
+def roster(rng: random.Random, school: School | None, prof: Profile, code: str, names: set, ids: set) -> list[Row]:
     """The staff in post, one row each, director first: name as written, citizen ID, position."""
     rows = []
     for pos in list_keys("positions"):
