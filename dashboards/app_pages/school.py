@@ -14,7 +14,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import data, fmt, ui
+from dashboards import charts, data, fmt, ui
 from dashboards import labels as L
 
 REGISTER = ("school_code", "smis_code", "school_name", "district", "subdistrict", "province", "students_total",
@@ -147,7 +147,15 @@ def admin_section(code: str) -> None:
         [L.sheet(t) for t in ("admin_academic", "admin_budget", "admin_personnel", "admin_general")])
     year = L.column("admin_academic", "academic_year")
     with academic:
-        grades = data.school_grades(code).with_columns(
+        by_grade = data.school_grades(code)
+        if by_grade.height:  # the latest year's pupils by grade and sex, as the four-area page draws the area's
+            latest = by_grade["academic_year"].max()
+            st.caption(f"{L.C_STUDENTS} {year} {latest}")
+            order = {k: i for i, k in enumerate(L.coded("grades"))}
+            st.altair_chart(charts.students_by_grade(by_grade.filter(pl.col("academic_year") == latest).with_columns(
+                grade_th=pl.col("grade").replace_strict(L.coded("grades"), default=pl.col("grade")),
+                grade_order=pl.col("grade").replace_strict(order, default=None, return_dtype=pl.Int64))), width="stretch")
+        grades = by_grade.with_columns(
             pl.col("grade").replace_strict(L.coded("grades"), default=pl.col("grade")))
         shown(grades, {"academic_year": year, "grade": L.C_GRADE, "male": L.M_BOYS, "female": L.M_GIRLS,
                        "total": L.C_STUDENTS})
