@@ -11,6 +11,8 @@ session; tests treat the root as read-only.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from pipelines import config
@@ -47,3 +49,13 @@ def home(published_home) -> config.Home:
 def empty_home(tmp_path) -> config.Home:
     """A data root where nothing has been published yet."""
     return config.home(tmp_path / "fresh")
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored():
+    """AppTest runs a page as `__main__` and leaves it in sys.modules: the worker processes of a later
+    test (forkserver) would run that page again as they start, and die (tests/pipelines/test_parallel)."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
