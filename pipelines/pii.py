@@ -112,8 +112,9 @@ def _th_pin(written: pl.Series) -> tuple[pl.Series, pl.Series]:
     written with dashes, spaces or Thai digits; checked with python-stdnum once per distinct value."""
     from stdnum.th import pin
 
-    thai = "๐๑๒๓๔๕๖๗๘๙"
-    digits = written.cast(pl.String).str.replace_many(list(thai), [str(i) for i in range(10)]).str.replace_all(r"[\s\-.]", "")
+    from pipelines.parsing.cells import ARABIC_DIGITS, THAI_DIGITS
+
+    digits = written.cast(pl.String).str.replace_many(THAI_DIGITS, ARABIC_DIGITS).str.replace_all(r"[\s\-.]", "")
     distinct = digits.drop_nulls().unique()
     valid = pl.DataFrame({"v": distinct, "ok": [pin.is_valid(v) for v in distinct.to_list()]}, schema={"v": pl.String, "ok": pl.Boolean})
     ok = pl.DataFrame({"v": digits}).join(valid, on="v", how="left", maintain_order="left").get_column("ok")

@@ -40,11 +40,10 @@ import duckdb
 import polars as pl
 
 from pipelines.config import Home
+from pipelines.parsing.cells import ARABIC_DIGITS, THAI_DIGITS
 
 # --- what is looked for ---------------------------------------------------------------------------
 
-THAI_DIGITS = list("๐๑๒๓๔๕๖๗๘๙")
-ASCII_DIGITS = list("0123456789")
 _SEP = r"[ \-]?"  # one optional space or dash between digits (NBSP is made a space first)
 _ID = rf"[0-9](?:{_SEP}[0-9]){{12}}"
 _PHONE = (rf"(?:\+66{_SEP}|0)(?:[689](?:{_SEP}[0-9]){{8}}|[2-7](?:{_SEP}[0-9]){{7}})")
@@ -68,7 +67,7 @@ NOT_NAMES = {"ไม่มี", "ไม่ระบุ", "ไม่ทราบ"
 
 
 def digits(text: str) -> str:
-    return re.sub(r"[^0-9]", "", text.translate(str.maketrans("".join(THAI_DIGITS), "".join(ASCII_DIGITS))))
+    return re.sub(r"[^0-9]", "", text.translate(str.maketrans("".join(THAI_DIGITS), "".join(ARABIC_DIGITS))))
 
 
 def valid_citizen_id(number: str) -> bool:
@@ -259,7 +258,7 @@ class PersonalDataFound(Exception):
 
 def _cell_findings(text: str, id_only: bool, names: Names) -> list[tuple[str, str, str]]:
     """(kind, masked, source) of one cell that the vectorised filter picked."""
-    flat = text.translate(str.maketrans("".join(THAI_DIGITS) + "\u00a0", "".join(ASCII_DIGITS) + " "))
+    flat = text.translate(str.maketrans("".join(THAI_DIGITS) + "\u00a0", "".join(ARABIC_DIGITS) + " "))
     out = [("citizen_id", mask("citizen_id", m.group()), "") for m in ID_RE.finditer(flat)
            if valid_citizen_id(digits(m.group()))]
     if id_only:
@@ -299,7 +298,7 @@ def find(found_in: pl.DataFrame | pl.LazyFrame, names: Names) -> list[Finding]:
     if found_in.height == 0:
         return []
     distinct = found_in.select("value", "id_only").unique()
-    flat = pl.col("value").str.replace_many([*THAI_DIGITS, "\u00a0"], [*ASCII_DIGITS, " "])
+    flat = pl.col("value").str.replace_many([*THAI_DIGITS, "\u00a0"], [*ARABIC_DIGITS, " "])
     other = flat.str.contains(PHONE_FILTER)
     if len(names):
         other = other | _norm_expr(pl.col("value")).str.contains_any(names.patterns)

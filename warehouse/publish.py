@@ -81,7 +81,7 @@ def hidden_columns() -> set[str]:
     hash, a platform user's) and landing-only columns."""
     from warehouse.contracts import contracts
 
-    return personal_columns() | {col for c in contracts().values() for col in (*c.pseudonymise, *c.landing_only)}
+    return {col for c in contracts().values() for col in c.hidden_columns}
 
 
 # --- the ledger -----------------------------------------------------------------------------------

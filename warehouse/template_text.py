@@ -194,7 +194,7 @@ def general_notes(contract: Contract, sheet: str, header_rows: tuple[int, ...], 
         th, en = _names(contract, [c.name for c in texts])
         lines.append((f"{th.replace(' + ', ', ')} ตั้งเป็นข้อความไว้แล้ว เลข 0 นำหน้าไม่หาย พิมพ์ตัวเลขได้เลย ไม่ต้องใส่ ' นำหน้า",
                       f"{en.replace(' + ', ', ')}: the cells are text, leading zeros stay; type the digits, no leading '."))
-    personal = [n for n in contract.column_names if n in contract.personal or n in contract.pseudonymise]
+    personal = [n for n in contract.column_names if n in contract.hidden_columns]
     if personal:
         th, en = _names(contract, personal)
         lines.append((f"{th.replace(' + ', ', ')} เป็นข้อมูลส่วนบุคคล ใช้ภายใน สพท. เท่านั้น ไม่เผยแพร่และไม่ส่งออก",

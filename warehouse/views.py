@@ -143,7 +143,7 @@ def item_views(c: Contract) -> dict[str, str]:
 def _items_long(con: duckdb.DuckDBPyConnection, c: Contract) -> None:
     """Item-group columns as long views (`item_views`): one row per school, period and item, a column per
     sub-column."""
-    plain = [col.name for col in c.columns if not col.group and col.name not in c.personal]
+    plain = [col.name for col in c.columns if not col.group and col.name not in c.hidden_columns]
     for view, group_list in item_views(c).items():
         grouped = [col for col in c.columns if col.group_list == group_list]
         selects = []

@@ -25,7 +25,7 @@ from pipelines.config import home
 from warehouse import contracts as contract_module
 from warehouse.contracts import get
 from warehouse.publish import publish
-from warehouse.template_text import be_date, choices
+from warehouse.template_text import be_date, choices, general_notes
 from warehouse.templates import FONT, INSTRUCTIONS_SHEET, has_template, layout, sheet_name, template_tables, write_template
 
 DAY = today()
@@ -262,3 +262,11 @@ def test_the_command_writes_a_template_and_refuses_a_survey_without_one(tmp_path
     assert cmd_template(argparse.Namespace(survey="schools", out=str(tmp_path / "x.csv"))) == 2
     assert cmd_template(argparse.Namespace(survey="schools", out=str(tmp_path / "missing" / "x.xlsx"))) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
+
+
+@pytest.mark.parametrize("table", ["dltv_equipment", "admin_staff"])
+def test_the_instructions_name_every_personal_column_as_personal(table):
+    """Reporter names and phones, a roster's citizen IDs (hashed) and its staff names (never stored) alike."""
+    c = get(table)
+    [line] = [th for th, _ in general_notes(c, "x", (4,), 5) if "ข้อมูลส่วนบุคคล" in th]
+    assert c.hidden_columns and all(c.column(n).header_th in line for n in c.hidden_columns)

@@ -200,9 +200,15 @@ class Contract:
         return [c for c in self.columns if c.required]
 
     @property
+    def hidden_columns(self) -> set[str]:
+        """Personal data, raw or hashed: `personal`, `pseudonymise` and `landing_only` columns. No reader,
+        export or template shows them as anything but personal."""
+        return {*self.personal, *self.pseudonymise, *self.landing_only}
+
+    @property
     def public_columns(self) -> list[Column]:
-        """Columns that may leave the warehouse: everything but personal data (PII), raw or hashed."""
-        hidden = {*self.personal, *self.pseudonymise, *self.landing_only}
+        """Columns that may leave the warehouse: everything but `hidden_columns`."""
+        hidden = self.hidden_columns
         return [c for c in self.columns if c.name not in hidden]
 
     def column(self, name: str) -> Column:

@@ -169,8 +169,7 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         "sources": sources,
         "files": [],
         "columns": [{"name": c.name, "header_th": c.header_th} for c in contract.public_columns],
-        "personal_columns_excluded": [*_survey(survey).personal, *_survey(survey).pseudonymise,
-                                      *_survey(survey).landing_only],
+        "personal_columns_excluded": [n for n in _survey(survey).column_names if n in _survey(survey).hidden_columns],
         "aggregated_from": (f"{survey} → {spec.table}: counts only, no event rows, no user ids" if spec else None),
         "formula_cells_neutralised": {
             "rule_th": FORMULA_RULE_TH,
