@@ -89,10 +89,20 @@ def is_data_root(path: Path) -> bool:
     return (path / ROOT_MARKER).is_file() or (path / "landing").is_dir() or (path / "warehouse" / "published.json").is_file()
 
 
+def config_file(name: str, env: str | None = None) -> Path:
+    """A file of this user's Khlang settings, outside the repository and every data root: the path in
+    $`env` when that is set, else $XDG_CONFIG_HOME/khlang/`name` (~/.config/khlang/`name`). The PII key,
+    the users file and the remembered data root live there."""
+    explicit = os.environ.get(env) if env else None
+    if explicit:
+        return Path(explicit).expanduser()
+    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
+    return Path(base).expanduser() / "khlang" / name
+
+
 def remembered_file() -> Path:
     """Where `khlang demo` remembers the data root it made (a one-line text file)."""
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base).expanduser() / "khlang" / "home"
+    return config_file("home")
 
 
 def remembered_root() -> Path | None:

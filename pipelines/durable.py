@@ -28,10 +28,12 @@ def fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` by `data` whole: readers see the old bytes or the new ones, even after a crash."""
+def write_atomic(path: Path, data: bytes, mode: int = 0o666) -> None:
+    """Replace `path` by `data` whole: readers see the old bytes or the new ones, even after a crash.
+    `mode` (less the umask) is the new file's from its creation: 0o600 keeps a secret unreadable by
+    others at every moment, the temporary file included."""
     tmp = temp_beside(path)
-    with open(tmp, "wb") as f:
+    with open(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode), "wb") as f:
         f.write(data)
         f.flush()
         os.fsync(f.fileno())

@@ -25,6 +25,17 @@ def pii_key(tmp_path_factory) -> Path:
     os.environ[ENV_KEY_FILE] = str(path)
     return path
 
+
+@pytest.fixture(scope="session", autouse=True)
+def users_file(tmp_path_factory) -> Path:
+    """The dashboards' users file of the session: a path in a temp folder, never the user's own
+    ~/.config/khlang/users.yaml. Not made here: the first test that creates users makes it."""
+    from pipelines.users import ENV_USERS_FILE
+
+    path = tmp_path_factory.mktemp("users") / "users.yaml"
+    os.environ[ENV_USERS_FILE] = str(path)
+    return path
+
 from pipelines.config import Home, home  # noqa: E402
 
 

@@ -1,0 +1,125 @@
+"""The users file (pipelines/users.py): where it lives, owner-only, bcrypt hashes from the library, roles,
+a school user bound to its code, and the lock after repeated failed logins, read back from the file."""
+
+from __future__ import annotations
+
+import stat
+from datetime import datetime, timedelta, timezone
+
+import bcrypt
+import pytest
+import yaml
+
+from pipelines import users
+
+SCHOOL = "1040008049"
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "cfg" / "users.yaml"
+
+
+def made(path, **people) -> dict:
+    """A users file at `path` holding `people` (username -> (role, password[, school code]))."""
+    with users.updating(path, create=True) as config:
+        for username, (role, password, *code) in people.items():
+            users.add_user(config, username, role=role, password=password, school_code=code[0] if code else None)
+    return users.load(path)
+
+
+def test_where_the_file_lives(monkeypatch, tmp_path):
+    monkeypatch.delenv(users.ENV_USERS_FILE, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert users.users_file() == tmp_path / "xdg" / "khlang" / "users.yaml"
+    monkeypatch.setenv(users.ENV_USERS_FILE, str(tmp_path / "elsewhere.yaml"))
+    assert users.users_file() == tmp_path / "elsewhere.yaml"
+
+
+def test_owner_only_bcrypt_hashes_and_a_random_cookie_key(path):
+    config = made(path, director=("director", "first-pass-1"), ict=("ict", "first-pass-2"))
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert not [p for p in path.parent.iterdir() if p.name.endswith(".tmp")]
+    text = path.read_text(encoding="utf-8")
+    assert "first-pass" not in text, "no password in plain text"
+    entries = config["credentials"]["usernames"]
+    for username, password in (("director", "first-pass-1"), ("ict", "first-pass-2")):
+        hashed = entries[username]["password"]
+        assert hashed.startswith("$2b$12$"), "bcrypt at the library's cost"
+        assert bcrypt.checkpw(password.encode(), hashed.encode())
+        assert not bcrypt.checkpw(b"first-pass-3", hashed.encode()), "a wrong password is refused"
+    assert entries["director"]["role"] == "director" and "school_code" not in entries["director"]
+    assert len(config["cookie"]["key"]) == 64 and config["cookie"]["key"] != users.new_config()["cookie"]["key"]
+    # the library reads the file as its own configuration
+    from streamlit_authenticator.utilities import Hasher
+
+    assert Hasher.check_pw("first-pass-1", yaml.safe_load(text)["credentials"]["usernames"]["director"]["password"])
+
+
+def test_a_file_others_can_read_is_refused(path):
+    made(path, director=("director", "first-pass-1"))
+    path.chmod(0o644)
+    with pytest.raises(users.UsersProblem, match="chmod 600"):
+        users.load(path)
+
+
+def test_a_missing_file_says_how_to_make_one(path):
+    with pytest.raises(users.UsersProblem) as problem:
+        users.load(path)
+    assert "khlang users add" in problem.value.th and "khlang users add" in problem.value.en
+
+
+def test_a_school_user_is_bound_to_its_code(path):
+    config = made(path, school_a=("school", "first-pass-1", SCHOOL), analyst=("analyst", "first-pass-2"))
+    assert users.user(config, " School_A ") == users.User("school_a", "school_a", "school", SCHOOL)
+    assert users.user(config, "analyst").school_code is None
+    with pytest.raises(users.UsersProblem, match="10-digit"):
+        users.add_user(config, "school_b", role="school", password="first-pass-3")
+    with pytest.raises(users.UsersProblem, match="school role only"):
+        users.add_user(config, "ana", role="analyst", password="first-pass-3", school_code=SCHOOL)
+    with pytest.raises(users.UsersProblem, match="unknown role"):
+        users.add_user(config, "boss", role="admin", password="first-pass-3")
+    with pytest.raises(users.UsersProblem, match="8 characters"):
+        users.add_user(config, "ana", role="analyst", password="short")
+
+
+def test_failed_logins_lock_the_account_in_the_file_for_a_while(path):
+    made(path, director=("director", "first-pass-1"), ict=("ict", "first-pass-2"))
+    now = datetime(2026, 11, 24, 2, 0, tzinfo=timezone.utc)
+    for n in range(1, users.MAX_FAILED):
+        assert users.record_failure("director", path, now) is None
+        assert users.load(path)["credentials"]["usernames"]["director"]["failed_login_attempts"] == n
+    until = users.record_failure("director", path, now)
+    assert until == now + timedelta(minutes=users.LOCK_MINUTES)
+    # a new browser session, or a restarted server, reads the file again: still locked
+    entry = users.load(path)["credentials"]["usernames"]["director"]
+    assert users.locked_until(entry, now + timedelta(minutes=users.LOCK_MINUTES - 1)) == until
+    assert users.locked_until(users.load(path)["credentials"]["usernames"]["ict"], now) is None, "only that account"
+    # the lock ends by itself; the next failure counts from one again
+    later = now + timedelta(minutes=users.LOCK_MINUTES + 1)
+    assert users.locked_until(entry, later) is None
+    assert users.record_failure("director", path, later) is None
+    assert users.load(path)["credentials"]["usernames"]["director"]["failed_login_attempts"] == 1
+    # a correct password resets the count; an unknown name records nothing
+    users.record_login("director", path)
+    assert users.load(path)["credentials"]["usernames"]["director"]["failed_login_attempts"] == 0
+    assert users.record_failure("nobody", path, now) is None
+
+
+def test_a_new_password_lifts_the_lock(path):
+    made(path, director=("director", "first-pass-1"))
+    now = datetime.now(timezone.utc)
+    for _ in range(users.MAX_FAILED):
+        users.record_failure("director", path, now)
+    assert users.locked_until(users.load(path)["credentials"]["usernames"]["director"])
+    with users.updating(path) as config:
+        users.set_password(config, "director", "second-pass-1")
+    entry = users.load(path)["credentials"]["usernames"]["director"]
+    assert users.locked_until(entry) is None and entry["failed_login_attempts"] == 0
+    assert bcrypt.checkpw(b"second-pass-1", entry["password"].encode())
+
+
+def test_first_passwords_are_random_and_readable():
+    words = {users.new_password() for _ in range(50)}
+    assert len(words) == 50
+    assert all(len(w) == 14 and set(w) <= set(users.PASSWORD_ALPHABET + "-") for w in words)
