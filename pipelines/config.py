@@ -83,6 +83,12 @@ class Home:
         """Small bookkeeping files (the landing arrival ledger)."""
         return self.root / "state"
 
+    @property
+    def audit(self) -> Path:
+        """The append-only, hash-chained audit log (pipelines.audit): who did what, by month. Outside the
+        warehouse, never published or exported with it."""
+        return self.root / "audit"
+
 
 def is_data_root(path: Path) -> bool:
     """A folder Khlang made or was given: a demo's marker, a landing folder or a published ledger."""

@@ -8,6 +8,9 @@ readable by its owner only; it is never written to the warehouse, logs, Data Doc
 short key id (an HMAC of a fixed label) is recorded, so cached results made with another key are not
 mixed with this one's.
 
+The key helpers serve every office key of its kind (`KeyKind`): the audit log's key (pipelines.audit)
+is made, kept and checked the same way, in its own file.
+
 Values are hashed once per distinct value (a few thousand users, not millions of events) and mapped
 back with a Polars join.
 """
@@ -19,13 +22,30 @@ import hmac
 import os
 import secrets
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
+from pipelines.config import config_file
+
 ENV_KEY_FILE = "KHLANG_KEY_FILE"
 KEY_BYTES = 32
 HASH_PREFIX = "h1:"  # marks a hashed value (and the scheme), so it is never mistaken for a raw id
+
+
+@dataclass(frozen=True)
+class KeyKind:
+    """One of the office's secret keys: the variable naming its file, the file's name in
+    $XDG_CONFIG_HOME/khlang/, and what it is for (Thai, English) for messages."""
+
+    env: str
+    filename: str
+    what_th: str
+    what_en: str
+
+
+PII_KEY = KeyKind(ENV_KEY_FILE, "pii.key", "กุญแจสำหรับแฮชข้อมูลส่วนบุคคล", "key for hashing personal data")
 
 
 class KeyProblem(RuntimeError):
@@ -36,18 +56,14 @@ class KeyProblem(RuntimeError):
         self.th, self.en = th, en
 
 
-def key_file() -> Path:
-    explicit = os.environ.get(ENV_KEY_FILE)
-    if explicit:
-        return Path(explicit).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config"
-    return Path(base).expanduser() / "khlang" / "pii.key"
+def key_file(kind: KeyKind = PII_KEY) -> Path:
+    return config_file(kind.filename, kind.env)
 
 
-def create_key(path: Path | None = None) -> Path:
+def create_key(path: Path | None = None, kind: KeyKind = PII_KEY) -> Path:
     """Write a new random key readable by its owner only (0600); an existing key is kept, never replaced
     (replacing it would make every stored hash unmatchable)."""
-    path = path or key_file()
+    path = path or key_file(kind)
     if path.exists():
         return path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -57,14 +73,14 @@ def create_key(path: Path | None = None) -> Path:
     return path
 
 
-def load_key(path: Path | None = None) -> bytes:
-    path = path or key_file()
+def load_key(path: Path | None = None, kind: KeyKind = PII_KEY) -> bytes:
+    path = path or key_file(kind)
     try:
         st = path.stat()
     except FileNotFoundError:
         raise KeyProblem(
-            f"ไม่พบกุญแจสำหรับแฮชข้อมูลส่วนบุคคล ({path}) — สร้างด้วย `khlang key create` หรือกำหนด {ENV_KEY_FILE}",
-            f"no key for hashing personal data at {path}: create one with `khlang key create` or set {ENV_KEY_FILE}",
+            f"ไม่พบ{kind.what_th} ({path}) — สร้างด้วย `khlang key create` หรือกำหนด {kind.env}",
+            f"no {kind.what_en} at {path}: create one with `khlang key create` or set {kind.env}",
         ) from None
     if st.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
         raise KeyProblem(
