@@ -27,6 +27,17 @@ def pii_key(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session", autouse=True)
+def audit_key(tmp_path_factory) -> Path:
+    """The audit log's key every test run uses, like `pii_key` (never the user's own)."""
+    from pipelines.audit import AUDIT_KEY, ENV_AUDIT_KEY_FILE
+    from pipelines.pii import create_key
+
+    path = create_key(tmp_path_factory.mktemp("audit_keys") / "audit.key", AUDIT_KEY)
+    os.environ[ENV_AUDIT_KEY_FILE] = str(path)
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
 def users_file(tmp_path_factory) -> Path:
     """The dashboards' users file of the session: a path in a temp folder, never the user's own
     ~/.config/khlang/users.yaml. Not made here: the first test that creates users makes it."""

@@ -7,9 +7,10 @@
     khlang sql "SELECT ..."          read-only SQL over the published warehouse (--format table|csv|json)
     khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
-    khlang key create|show           the key that hashes personal identifiers (PII-01), kept outside the repo
+    khlang key create|show           the keys that hash personal identifiers (PII-01) and sign the audit log
     khlang template SURVEY --out FILE.xlsx   blank .xlsx template of a survey (Thai headers, drop-downs, instructions)
     khlang pii-scan [--version V] [--path DIR]   citizen IDs, phones or known names in versions and exports (exit 1)
+    khlang audit verify|export|prune the hash-chained audit log: check it (exit 1), CSV for Excel, drop past retention
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
 the checkout's ./data (`pipelines.config.find_root`). Times a person reads are Asia/Bangkok.
@@ -22,7 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import check, demo, export, ingest, key, pii_scan, serve, sql, suites, template
+from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, serve, sql, suites, template
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -77,13 +78,14 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--docs-port", type=int, default=DEFAULT_PORTS["docs"],
                    help=f"GX Data Docs site, on localhost only (default {DEFAULT_PORTS['docs']})")
     v.set_defaults(func=serve.cmd_serve)
-    k = sub.add_parser("key", help="the key that hashes personal identifiers (PII-01), outside the repo and data root")
-    k.add_argument("action", choices=["create", "show"], help="create: a new owner-only key file if none exists; show: where it is")
+    k = sub.add_parser("key", help="the keys that hash personal identifiers (PII-01) and sign the audit log, outside the repo and data root")
+    k.add_argument("action", choices=["create", "show"], help="create: new owner-only key files where none exist; show: where they are")
     k.set_defaults(func=key.cmd_key)
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
     template.add_parser(sub)
     pii_scan.add_parser(sub)
+    audit.add_parser(sub)
     return p
 
 

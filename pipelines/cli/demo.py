@@ -94,6 +94,11 @@ def cmd_demo(args) -> int:
     key = create_key()  # PII-01: outside the repo and the data root, owner-only; an existing one is kept
     _out(("ใช้กุญแจแฮชข้อมูลส่วนบุคคลที่มีอยู่ / using the existing PII key: " if had_key else
           "สร้างกุญแจแฮชข้อมูลส่วนบุคคล (อ่านได้เฉพาะเจ้าของ) / created the PII key (owner-only): ") + str(key))
+    from pipelines.audit import AUDIT_KEY
+
+    if not key_file(AUDIT_KEY).exists():  # signs the audit log (pipelines.audit); an existing one is kept
+        _out("สร้างกุญแจลงนามบันทึกการใช้งาน (อ่านได้เฉพาะเจ้าของ) / created the audit key (owner-only): "
+             + str(create_key(kind=AUDIT_KEY)))
     _out(f"สร้างข้อมูลตัวอย่างของเขตพื้นที่ / generating the sample district into {h.landing} ...")
     events = {} if getattr(args, "events", None) is None else {"events": args.events}
     generate(h.root, seed=args.seed, n_schools=args.schools, **events)
