@@ -8,6 +8,11 @@ vowels and tone marks take no width, East Asian wide characters two), a cell lon
 with `…`, never squeezed to fit the terminal (a wide table scrolls: `| less -S`); whole numbers as
 integers; times with a zone in Asia/Bangkok. `--format csv` and `--format json` write every row (lists
 as JSON text in CSV), with whole DECIMALs as integers and zoned times in Asia/Bangkok too.
+
+Every statement the door runs or refuses is recorded in the audit log (pipelines.audit, action `sql`:
+the OS user, role analyst, the statement's first 500 characters, rows and seconds). Only here, not in
+the door itself, so the dashboards' own queries are not logged one by one. When the entry cannot be
+written the result is withheld (exit 2): a statement nobody can account for is not answered.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import time
 import unicodedata
 
 from pipelines.cli.output import out as _out
@@ -151,6 +157,21 @@ def render_table(df, limit: int) -> str:
     return "\n".join(lines)
 
 
+def _audited(h, statement: str, started: float, outcome: str, **details) -> bool:
+    """Record the statement as an `sql` entry of the audit log; False (and why, on stderr) when it cannot be."""
+    from pipelines.audit import AuditError, os_user, record
+    from pipelines.pii import KeyProblem
+
+    try:
+        record(h, "sql", user=os_user(), role="analyst", target=statement[:500], outcome=outcome,
+               seconds=round(time.perf_counter() - started, 3), **details)
+    except (AuditError, KeyProblem, OSError) as e:
+        th, en = (e.th, e.en) if isinstance(e, AuditError | KeyProblem) else ("เขียนไฟล์ไม่ได้", str(e))
+        _fail(f"บันทึกการใช้งานไม่ได้ จึงไม่แสดงผล: {th} / the audit log cannot be written, so no result is shown: {en}")
+        return False
+    return True
+
+
 def cmd_sql(args) -> int:
     from warehouse.read import (
         DoorError,
@@ -166,9 +187,11 @@ def cmd_sql(args) -> int:
     except ValueError as e:
         return _fail(f"ค่าจำกัดไม่ถูกต้อง / invalid limit — {e}")
     h = home()
+    started = time.perf_counter()
     try:
         df = query(h, args.query, limits=limits)
     except DoorError as e:
+        _audited(h, args.query, started, "refused" if e.kind in ("refused", "personal") else "error", rows=0, kind=e.kind)
         if unclosable():
             # DuckDB would abort the process when this connection is closed (see warehouse.read):
             # say why, flush, and leave without running its destructor.
@@ -182,6 +205,8 @@ def cmd_sql(args) -> int:
             return _fail(f"ยังไม่มีคลังข้อมูลที่เผยแพร่ที่ {h.warehouse} — รัน `khlang ingest` ก่อน / "
                          f"no published warehouse under {h.warehouse}: run `khlang ingest` first")
         return _fail(f"ไม่มีคลังข้อมูลที่เผยแพร่ที่ {h.root} / no published warehouse at {h.root}\n{point_home_hint(found)}")
+    if not _audited(h, args.query, started, "ok", rows=df.height):
+        return 2
     if args.format == "csv":
         sys.stdout.write(csv_text(readable(df, whole_floats=False)))
     elif args.format == "json":

@@ -497,6 +497,38 @@ def test_khlang_key_create_makes_both_keys(tmp_path, monkeypatch, capsys):
     assert "already exists" in capsys.readouterr().out
 
 
+def test_khlang_sql_records_each_statement_run_or_refused(h, monkeypatch, capsys):
+    from warehouse.publish import publish
+
+    publish(h, {"schools": pl.DataFrame({"school_code": ["1040010001", "1040010002"],
+                                         "school_name": ["บ้านหนองแวง", "ชุมแพศึกษา"]})}, run_id="audit-tests")
+    monkeypatch.setenv("KHLANG_HOME", str(h.root))
+    assert main(["sql", "SELECT * FROM schools", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 2
+    assert main(["sql", "COPY (SELECT 1) TO '/tmp/x.csv'"]) == 2
+    assert main(["sql", "SELECT nope FROM schools"]) == 2
+    capsys.readouterr()
+    long = "SELECT 'ชุมแพ' AS x" + " " * 600 + "-- end"
+    assert main(["sql", long]) == 0
+    assert "ชุมแพ" in capsys.readouterr().out
+    entries = read(h)
+    assert entries.get_column("action").to_list() == ["sql"] * 4
+    assert entries.get_column("outcome").to_list() == ["ok", "refused", "error", "ok"]
+    assert set(entries.get_column("role")) == {"analyst"} and set(entries.get_column("user")) == {chain.os_user()}
+    details = [json.loads(d) for d in entries.get_column("details")]
+    assert details[0]["rows"] == 2 and details[1]["kind"] == "refused" and details[2]["kind"] == "sql"
+    assert all(isinstance(d["seconds"], float) for d in details)
+    assert entries.get_column("target")[0] == "SELECT * FROM schools"
+    assert entries.get_column("target")[3] == long[:500]
+    assert verify(h) == []
+
+    # the log cannot be written: the statement is not answered
+    monkeypatch.setenv(chain.ENV_AUDIT_KEY_FILE, str(h.root / "missing.key"))
+    assert main(["sql", "SELECT * FROM schools"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "audit log cannot be written" in captured.err
+
+
 def test_a_line_that_is_no_entry_is_found_and_the_chain_goes_on(h):
     path = _one_month(h)
     lines = _lines(path)
