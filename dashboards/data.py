@@ -15,7 +15,9 @@ Why it is shaped this way:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -57,8 +59,28 @@ def _cached(path: str, token: str, sql: str, params: tuple) -> pl.DataFrame:
         return door.query(sql, list(params))
 
 
+# The door every query of this module goes through instead of the current version, inside `reading`.
+_PINNED: ContextVar[read.Door | None] = ContextVar("dashboards_data_door", default=None)
+
+
+@contextmanager
+def reading(door: read.Door) -> Iterator[read.Door]:
+    """Inside the block, every query of this module runs through `door` (one version's file, not cached)
+    instead of the current version: the director's PDF report (warehouse/report) reads the pages' own
+    figures from exactly the version it names, all of them from that one file."""
+    token = _PINNED.set(door)
+    try:
+        yield door
+    finally:
+        _PINNED.reset(token)
+
+
 def q(sql: str, *params) -> pl.DataFrame:
-    """Run a read-only query through the door on the current version (raises NotPublished, read.DoorError)."""
+    """Run a read-only query through the door on the current version (raises NotPublished, read.DoorError),
+    or through the door `reading` pinned."""
+    pinned = _PINNED.get()
+    if pinned is not None:
+        return pinned.query(sql, list(params))
     home = current_home()
     found = _current_file(home)
     if found is None:
@@ -117,8 +139,10 @@ def latest_accepted_period() -> int | None:
 
 # ---------------------------------------------------------------- overview
 def register_counts() -> dict:
+    """Register schools, the DLTV-eligible ones, and their students (the register's students_total)."""
     return q(
-        "SELECT count(*) AS schools, count(*) FILTER (WHERE dltv_eligible) AS eligible FROM school_profile"
+        "SELECT count(*) AS schools, count(*) FILTER (WHERE dltv_eligible) AS eligible, "
+        "sum(students_total)::BIGINT AS students FROM school_profile"
     ).row(0, named=True)
 
 

@@ -9,6 +9,7 @@
     khlang suites                    regenerate expectations/suites/*.json from the contracts
     khlang key create|show           the keys that hash personal identifiers (PII-01) and sign the audit log
     khlang template SURVEY --out FILE.xlsx   blank .xlsx template of a survey (Thai headers, drop-downs, instructions)
+    khlang report --period 2569 --out FILE.pdf   the director's summary report: a Thai PDF of the period on A4
     khlang pii-scan [--version V] [--path DIR]   citizen IDs, phones or known names in versions and exports (exit 1)
     khlang audit verify|export|prune the hash-chained audit log: check it (exit 1), CSV for Excel, drop past retention
 
@@ -23,7 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, serve, sql, suites, template
+from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, report, serve, sql, suites, template
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -84,6 +85,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
     template.add_parser(sub)
+    report.add_parser(sub)
     pii_scan.add_parser(sub)
     audit.add_parser(sub)
     return p
