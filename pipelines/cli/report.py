@@ -6,6 +6,10 @@ of DLIT and the four areas (warehouse/report/figures.py). The version's files ar
 published sha256 first, as for an OBEC export. FILE is written whole or not at all (a temporary file beside
 it, then a rename). Exit 2, with one Thai and one English line, when nothing is published, the version is
 refused, the period has no data, or FILE cannot be written.
+
+Every report made is an entry of the audit log (pipelines.audit, action `report`: the OS user, role ict, FILE
+as target, the period, version and pages), written before FILE; as for `khlang sql`, a report whose entry
+cannot be written is not written either (and a FILE that then cannot be written gets an `error` entry).
 """
 
 from __future__ import annotations
@@ -42,6 +46,20 @@ def _refuse(th: str, en: str) -> int:
     return 2
 
 
+def _audited(h, out: Path, period: int, outcome: str, **details) -> bool:
+    """Record the report as a `report` entry of the audit log; False (and why, on stderr) when it cannot be."""
+    from pipelines.audit import AuditError, os_user, record
+    from pipelines.pii import KeyProblem
+
+    try:
+        record(h, "report", user=os_user(), role="ict", target=str(out), outcome=outcome, period=period, **details)
+    except (AuditError, KeyProblem, OSError) as e:
+        th, en = (e.th, e.en) if isinstance(e, AuditError | KeyProblem) else ("เขียนไฟล์ไม่ได้", str(e))
+        _refuse(f"บันทึกการใช้งานไม่ได้ จึงไม่เขียนรายงาน: {th}", f"the audit log cannot be written, so no report is: {en}")
+        return False
+    return True
+
+
 def cmd_report(args) -> int:
     period = str(args.period).strip()
     if not (period.isdigit() and len(period) == 4):
@@ -66,9 +84,12 @@ def cmd_report(args) -> int:
         report = build(h, int(period), version=args.version, office=args.office or os.environ.get(ENV_OFFICE))
     except ReportError as e:
         return _refuse(e.th, e.en)
+    if not _audited(h, path, report.period, "ok", version=report.version, pages=report.pages):
+        return 2
     try:
         write_atomic(path, report.pdf)
     except OSError as e:
+        _audited(h, path, report.period, "error", version=report.version, reason=str(e))  # the entry above said ok
         return _refuse(f"เขียนไฟล์ {path} ไม่ได้", f"cannot write {path}: {e}")
     _out(f"สร้างสรุปรายงานผลเสนอ ผอ.สพท. ปี {report.period} แล้ว: {path} ({report.pages} หน้า, A4)\n"
          f"  director's report for {report.period} written: {path} ({report.pages} pages, A4)\n"

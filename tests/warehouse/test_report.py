@@ -18,6 +18,7 @@ import unicodedata
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -50,8 +51,8 @@ def one(home: config.Home, sql: str, *params):
 class Pdf:
     """A written report: its pages' sizes, text, and the fonts its Thai characters were drawn with."""
 
-    def __init__(self, data: bytes):
-        self.data = data
+    def __init__(self, data: bytes, path: Path | None = None):
+        self.data, self.path = data, path
         self.doc = pdfium.PdfDocument(data)
         self.pages = [self.doc[i] for i in range(len(self.doc))]
         self.text = "\n".join(p.get_textpage().get_text_range() for p in self.pages)
@@ -94,7 +95,7 @@ def report(demo_home, tmp_path_factory) -> Pdf:
     assert code == 0, stderr
     assert str(out) in stdout and "v0001" in stdout
     assert not list(out.parent.glob(".*.tmp")), "written through a temporary file beside it, which is gone"
-    return Pdf(out.read_bytes())
+    return Pdf(out.read_bytes(), out)
 
 
 @pytest.fixture(scope="module")
@@ -215,6 +216,20 @@ def test_charts_are_drawn_with_thai_labels(report):
     assert report.has("โรงเรียนที่ยังไม่ส่งแบบสำรวจ DLTV รายอำเภอ ปีงบประมาณ 2569")
     assert report.has(L.C_EST_COST) and report.has(L.items()["dish"])
     assert report.has(L.MONTHS_ABBR[9] + " 2568"), "the month axis: ต.ค. 2568, the first month of FY 2569"
+
+
+def test_the_report_is_recorded_in_the_audit_log(report, demo_home):
+    import json
+
+    from pipelines.audit import os_user, read, verify
+
+    entries = read(demo_home).filter((pl.col("action") == "report") & (pl.col("target") == str(report.path)))
+    assert entries.height == 1
+    entry = entries.row(0, named=True)
+    assert (entry["user"], entry["role"], entry["outcome"]) == (os_user(), "ict", "ok")
+    details = json.loads(entry["details"])
+    assert (details["period"], details["version"], details["pages"]) == (PERIOD, "v0001", len(report.pages))
+    assert not verify(demo_home)
 
 
 def test_a_period_without_data_or_a_version_never_published_is_refused_clearly(demo_home, tmp_path):
