@@ -83,6 +83,11 @@ class Section:
         self.blocks.append(("chart", (caption, drawn)))
 
 
+def section(title: str, title_en: str, rows: int, empty: str) -> Section:
+    """A section; only its line `empty` when the period has nothing of it (`rows` == 0)."""
+    return Section(title, title_en, empty=None if rows else empty)
+
+
 def right(value: str) -> str:
     """A cell already written (a change such as `-7.9 จุด`), set right like the numbers beside it."""
     return value
@@ -125,9 +130,9 @@ def key_section(f: Figures) -> Section:
 
 
 def coverage_section(f: Figures) -> Section:
-    s = Section("การส่งข้อมูลของโรงเรียน", "Submission coverage by survey")
-    if not f.coverage.height:
-        s.empty = f"ไม่มีแบบสำรวจที่ต้องส่งในปี {f.period}"
+    s = section("การส่งข้อมูลของโรงเรียน", "Submission coverage by survey", f.coverage.height,
+                f"ไม่มีแบบสำรวจที่ต้องส่งในปี {f.period}")
+    if s.empty:
         return s
     cov = f.coverage.with_columns(
         pl.struct("coverage_pct", "before_pct").map_elements(
@@ -148,10 +153,10 @@ def coverage_section(f: Figures) -> Section:
 
 
 def dltv_section(f: Figures) -> Section:
-    s = Section(f"ความต้องการอุปกรณ์ DLTV {L.FY} {f.period}", "DLTV equipment needs and estimated cost")
     needs = f.needs_by_item
-    if not needs.height:
-        s.empty = f"ไม่มีแบบสำรวจ DLTV ที่ผ่านการตรวจใน{L.FY} {f.period}"
+    s = section(f"ความต้องการอุปกรณ์ DLTV {L.FY} {f.period}", "DLTV equipment needs and estimated cost", needs.height,
+                f"ไม่มีแบบสำรวจ DLTV ที่ผ่านการตรวจใน{L.FY} {f.period}")
+    if s.empty:
         return s
     s.table(_table(needs, {
         "item_th": (L.column("dltv_allocation", "item"), str), "schools": (L.C_SCHOOLS, fmt.number),
@@ -176,9 +181,9 @@ def dltv_section(f: Figures) -> Section:
 
 
 def platform_section(f: Figures) -> Section:
-    s = Section(f"การใช้งานดิจิทัลแพลตฟอร์ม {L.FY} {f.period}", "Digital platform use")
-    if not f.platform_by_month.height:
-        s.empty = f"ไม่มีสถิติการใช้งานดิจิทัลแพลตฟอร์มใน{L.FY} {f.period}"
+    s = section(f"การใช้งานดิจิทัลแพลตฟอร์ม {L.FY} {f.period}", "Digital platform use", f.platform_by_month.height,
+                f"ไม่มีสถิติการใช้งานดิจิทัลแพลตฟอร์มใน{L.FY} {f.period}")
+    if s.empty:
         return s
     totals = f.platform_totals.with_columns(
         pl.col("platform").map_elements(L.platform_name, return_dtype=pl.String).alias("platform_th"),
@@ -195,10 +200,10 @@ def platform_section(f: Figures) -> Section:
 
 
 def dlit_section(f: Figures) -> Section:
-    s = Section(f"การใช้งาน DLIT {ACADEMIC} {f.period}", "DLIT adoption")
     terms = f.dlit_terms
-    if not terms.height:
-        s.empty = f"ไม่มีข้อมูลการใช้งาน DLIT ของ{ACADEMIC} {f.period}"
+    s = section(f"การใช้งาน DLIT {ACADEMIC} {f.period}", "DLIT adoption", terms.height,
+                f"ไม่มีข้อมูลการใช้งาน DLIT ของ{ACADEMIC} {f.period}")
+    if s.empty:
         return s
     terms = terms.with_columns(
         pl.struct("academic_year", "semester").map_elements(lambda t: L.term(t["academic_year"], t["semester"]),
@@ -220,9 +225,10 @@ def dlit_section(f: Figures) -> Section:
 
 
 def admin_section(f: Figures) -> Section:
-    s = Section(f"ข้อมูลสารสนเทศ 4 ด้าน {ACADEMIC} {f.period}", "Four-area information: students, teachers, budget")
-    if not (f.students.height or f.staff["schools"] or f.budget.height):
-        s.empty = f"ไม่มีข้อมูล 4 ด้านของ{ACADEMIC} {f.period} และ{FISCAL} {f.period}"
+    s = section(f"ข้อมูลสารสนเทศ 4 ด้าน {ACADEMIC} {f.period}", "Four-area information: students, teachers, budget",
+                f.students.height + f.staff["schools"] + f.budget.height,
+                f"ไม่มีข้อมูล 4 ด้านของ{ACADEMIC} {f.period} และ{FISCAL} {f.period}")
+    if s.empty:
         return s
     if f.students.height:
         s.text(f"{L.M_STUDENTS_COUNTED} {fmt.number(f.students['total'].sum())} {L.PEOPLE} "
@@ -262,10 +268,10 @@ def admin_section(f: Figures) -> Section:
 
 
 def quality_section(f: Figures) -> Section:
-    s = Section("คุณภาพข้อมูล", "Data quality: rows valid, flagged, quarantined; the rules most often failed")
     acc = f.accounting
-    if not acc.height:
-        s.empty = f"ไม่มีแถวข้อมูลของปี {f.period}"
+    s = section("คุณภาพข้อมูล", "Data quality: rows valid, flagged, quarantined; the rules most often failed",
+                acc.height, f"ไม่มีแถวข้อมูลของปี {f.period}")
+    if s.empty:
         return s
     s.table(_table(acc, {
         "table_th": (L.TABLE, str), "rows_in": (L.C_ROWS_IN, fmt.number), "valid": (L.C_VALID, fmt.number),
