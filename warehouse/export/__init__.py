@@ -12,7 +12,11 @@ Values are written the way a Thai office reads them: BE dates `dd/mm/yyyy`, BE y
 the Thai label of coded items, Thai headers from the contract. Personal columns never leave. Text that
 Excel would run as a formula is neutralised (OWASP CSV Injection) in both files alike.
 
-Modules: `cells` (values), `files` (CSV/XLSX writers), `folder` (the atomic `--out`), `obec` (the export).
+Nothing goes to OBEC without the director: an export is cut awaiting the director's approval, and only an approved,
+unchanged one is released (`signoff`: prepared -> approved | returned -> released, contract section 4).
+
+Modules: `cells` (values), `files` (CSV/XLSX writers), `folder` (the atomic `--out`), `obec` (the export),
+`signoff` (the director's approval and the release).
 """
 
 from warehouse.export.cells import FORMULA_START, formatted, neutralised, sheet_name

@@ -5,9 +5,11 @@ file system), flushed, and renamed to `--out`; a previous export there is rename
 removed after, so a reader sees the old export whole or the new one whole, never a mix, and a failed
 or killed export leaves at most a hidden `.<name>.<id>.tmp` folder (removed by `recover`).
 
-`--out` must be a new folder, an empty one, or a previous export (its `manifest.json` and the files
-that manifest names, nothing else). Anything else is refused rather than deleted: an analyst's own
-files never disappear, and the data root's own folders are never an export target.
+`--out` must be a new folder, an empty one, or a previous export (its `manifest.json`, the files
+that manifest names and the director's `approval.json`, nothing else). Anything else is refused rather
+than deleted: an analyst's own files never disappear, and the data root's own folders (the outbox of
+released exports among them) are never an export target. A re-cut replaces `approval.json` with the
+rest, so an approval never outlives the files it approved (warehouse/export/signoff.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from warehouse.export.errors import ExportError
 from pipelines.durable import fsync_path, sha256_file
 
 MANIFEST = "manifest.json"
+APPROVAL = "approval.json"  # the director's decision on the export beside it (signoff.py)
+OUTBOX = "outbox"  # under the data root's exports/: released exports, ready to send (signoff.py)
 TMP_SUFFIX = ".tmp"  # like every temporary path Khlang writes: `recover` removes hidden `*.tmp` leftovers
 T = TypeVar("T")
 
@@ -50,7 +54,8 @@ def _shown(names: list[str]) -> str:
 
 
 def _own_folders(home: Home) -> list[Path]:
-    return [p.resolve() for p in (home.warehouse, home.landing, home.lake, home.gx, home.dagster_home, home.state)]
+    return [p.resolve() for p in (home.warehouse, home.landing, home.lake, home.gx, home.dagster_home, home.state,
+                                  home.exports / OUTBOX)]
 
 
 def _previous_manifest(path: Path) -> dict | None:
@@ -65,9 +70,8 @@ def _previous_manifest(path: Path) -> dict | None:
     return m if ok else None
 
 
-def check_target(home: Home, out: Path) -> tuple[Path, Previous | None]:
-    """The absolute `--out` and the previous export it holds; refuse a target that is not safe to replace."""
-    out = Path(out).expanduser().resolve()  # `..` and symlinks resolved: the checks below see the real folder
+def refuse_own_folder(home: Home, out: Path) -> None:
+    """ExportError when the resolved folder `out` is the data root, holds it, or lies in one of its own folders."""
     root = home.root.resolve()
     if out == root or root.is_relative_to(out) or any(out.is_relative_to(p) for p in _own_folders(home)):
         raise ExportError(
@@ -76,6 +80,12 @@ def check_target(home: Home, out: Path) -> tuple[Path, Previous | None]:
             f"refusing to export into {out}: it is (or holds) the data root's own folder ({root}); choose "
             f"another folder, e.g. {home.exports}/<name>",
         )
+
+
+def check_target(home: Home, out: Path) -> tuple[Path, Previous | None]:
+    """The absolute `--out` and the previous export it holds; refuse a target that is not safe to replace."""
+    out = Path(out).expanduser().resolve()  # `..` and symlinks resolved: the checks below see the real folder
+    refuse_own_folder(home, out)
     if not out.exists():
         return out, None
     if not out.is_dir():
@@ -85,7 +95,7 @@ def check_target(home: Home, out: Path) -> tuple[Path, Previous | None]:
     if not entries:
         return out, None
     manifest = _previous_manifest(out / MANIFEST)
-    listed = {MANIFEST} | {f["name"] for f in manifest["files"]} if manifest else set()
+    listed = {MANIFEST, APPROVAL} | {f["name"] for f in manifest["files"]} if manifest else set()
     strangers = [p.name for p in entries if p.name not in listed or p.is_symlink() or not p.is_file()]
     if strangers and manifest is None:
         raise ExportError(

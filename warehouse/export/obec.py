@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -98,12 +99,30 @@ def _sources_by_period(by_period: pl.DataFrame, accounting: pl.DataFrame) -> lis
     )
 
 
-def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: str | None = None) -> dict:
+def _coverage(snap: _Version, survey: str, period: int) -> list[dict]:
+    """The survey's submission coverage in the period (its COV rules), from the version's `coverage` mart;
+    empty when the survey has no coverage rule or the version no such mart."""
+    if "coverage" not in snap.manifest["tables"]:
+        return []
+    cov = snap.table("coverage").filter(pl.col("survey") == survey, pl.col("period") == period)
+    return cov.drop("survey", "survey_th", "period").sort(pl.all()).to_dicts()
+
+
+def manifest_bytes(manifest: dict) -> bytes:
+    """manifest.json's bytes: UTF-8 JSON with Thai as written, indented. Its sha256 is what the director's
+    approval names (warehouse/export/signoff.py)."""
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: str | None = None,
+                ready: Callable[[Path, dict], None] | None = None) -> dict:
     """Write `<survey>_<period>.csv`, `.xlsx` and `manifest.json` into `out_dir`; return the manifest.
 
     `version` is a published version's name (default: the current one); it is refused unless it is in
     the publish ledger and every file of it still has its published sha256. `out_dir` is replaced as a
-    whole (see `folder`); the manifest's `replaced` says what it held before.
+    whole (see `folder`); the manifest's `replaced` says what it held before. `ready(out_dir, manifest)`
+    is called once the files are written and scanned, before they replace `out_dir`: if it raises,
+    `out_dir` stays as it was (the sign-off records the export in the audit log there).
     """
     contract = _survey(survey)
     snap = _Version(home, version)
@@ -166,6 +185,7 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
         },
         "rows": row_counts,
         "rules": rules.to_dicts(),
+        "coverage": _coverage(snap, survey, period),
         "sources": sources,
         "files": [],
         "columns": [{"name": c.name, "header_th": c.header_th} for c in contract.public_columns],
@@ -178,7 +198,7 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
             "columns": [{"name": by_header[h], "header_th": h, "cells": n} for h, n in touched.items()],
         },
         "replaced": previous.as_dict() if previous else None,
-        "approval": None,  # filled by the director's sign-off (contract section 4) before release
+        "approval": None,  # filled in the released copy by `khlang release` (warehouse/export/signoff.py)
         "exported_at": None,
     }
 
@@ -192,13 +212,14 @@ def export_obec(home: Home, survey: str, period: int, out_dir: Path, version: st
             for p, extra in ((folder / csv_name, {"encoding": "utf-8-sig"}), (folder / xlsx_name, {"sheet": sheet}))
         ]
         manifest["exported_at"] = datetime.now(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")
-        text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        (folder / MANIFEST).write_text(text, encoding="utf-8")
+        (folder / MANIFEST).write_bytes(manifest_bytes(manifest))
         try:
             refuse(scan_folder(folder, names, label=out_dir.name), f"ไม่ส่งออก {survey} ปี {period}",
                    f"{survey} {period} not exported")
         except PersonalDataFound as found:  # nothing replaces --out; the lines say where, values masked
             raise ExportError(found.th, f"{found.en}\n{found.details}") from None
+        if ready is not None:
+            ready(out_dir, manifest)
         return manifest
 
     manifest, kept = write_folder(out_dir, previous, fill)
