@@ -32,7 +32,7 @@ def page() -> None:
 @pytest.fixture
 def clicks(monkeypatch) -> dict:
     """The `data` each download button was given, by its key; and how many reports were built."""
-    import warehouse.report.document as document
+    from warehouse.report import document
 
     seen: dict = {"builds": 0}
     original, build = streamlit.download_button, document.build

@@ -9,7 +9,7 @@ thousands separators, BE years, times in Bangkok.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import polars as pl
 
@@ -312,7 +312,7 @@ def render_html(f: Figures, made_at: datetime | None = None) -> str:
 
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=select_autoescape(["html", "j2"]),
                       trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2").render(**context(f, made_at or datetime.now(timezone.utc)))
+    return env.get_template("report.html.j2").render(**context(f, made_at or datetime.now(UTC)))
 
 
 def render_pdf(html: str) -> tuple[bytes, int]:
