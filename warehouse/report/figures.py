@@ -229,16 +229,15 @@ def gather(period: int, office: str | None = None) -> Figures:
         Figure(L.M_COST, FISCAL, _sum(needs, "est_cost_baht"), _sum(needs_before, "est_cost_baht"), "baht"),
         Figure(L.M_USER_DAYS, FISCAL, _sum(platform, "active_users"), _sum(platform_before, "active_users")),
         Figure(L.M_SESSIONS, FISCAL, _sum(platform, "sessions"), _sum(platform_before, "sessions")),
-        *[Figure(f"{L.M_DLIT_SHARE} {L.term(t['academic_year'], t['semester'])}", ACADEMIC,
-                 t["teachers_using_pct"], t["before_pct"], "percent") for t in terms.iter_rows(named=True)],
+        *([Figure(f"{L.M_DLIT_SHARE} {L.term(t['academic_year'], t['semester'])}", ACADEMIC,
+                  t["teachers_using_pct"], t["before_pct"], "percent") for t in terms.iter_rows(named=True)]
+          or [Figure(L.M_DLIT_SHARE, ACADEMIC, None, None, "percent")]),  # no semester of the year
         Figure(L.M_STUDENTS_COUNTED, ACADEMIC, _sum(students, "total"), _sum(students_before, "total")),
         Figure(L.M_SHORTAGE, ACADEMIC, _shortage_count(period), _shortage_count(prev)),
         Figure(f"{L.sheet('admin_budget')}: {L.M_SPENT_PCT}", FISCAL, _spent_pct(period), _spent_pct(prev),
                "percent"),
         Figure(L.M_PASS_RATE, OWN, data.pass_rate(period), data.pass_rate(prev), "percent"),
     ]
-    if not terms.height:
-        key.insert(7, Figure(L.M_DLIT_SHARE, ACADEMIC, None, None, "percent"))
     return Figures(
         period=period, version=info["version"], published_at=info["published_at"], office=office_name(office),
         has_previous=has_data(prev), key=key, coverage=coverage,
