@@ -65,7 +65,7 @@ def cmd_export(args) -> int:
     if manifest.get("replaced"):
         for line in _replaced_lines(manifest["replaced"]):
             _out(line)
-    _out("รอ ผอ.สพท. อนุมัติ (หน้า “อนุมัติการส่งออก” ของแดชบอร์ด) ยังไม่ส่ง สพฐ. — เมื่ออนุมัติแล้วจึงใช้ "
+    _out("รอ ผอ.สพท. อนุมัติ (หน้า “อนุมัติการส่งออก สพฐ.” ของแดชบอร์ด) ยังไม่ส่ง สพฐ. — เมื่ออนุมัติแล้วจึงใช้ "
          f"khlang release {args.out}\n  awaiting the director's approval (the dashboards' sign-off page); nothing is "
          f"sent yet: once approved, run khlang release {args.out}")
     return 0
