@@ -15,10 +15,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from test_export import SURVEY, build_tables
 
 from pipelines.audit import os_user, read, verify
 from pipelines.config import Home
+from tests.warehouse.test_export import SURVEY, build_tables
 from warehouse.export import ExportError, export_obec
 from warehouse.export import signoff as so
 from warehouse.export.folder import APPROVAL, MANIFEST, OUTBOX
@@ -44,9 +44,12 @@ def published(tmp_path_factory) -> Home:
 
 
 @pytest.fixture
-def h(published, tmp_path) -> Home:
-    """A copy of the small published warehouse: each test has its own registry and audit log."""
+def h(published, tmp_path, monkeypatch) -> Home:
+    """A copy of the small published warehouse, the data root of the test (also for the CLI and the page):
+    each test has its own registry and audit log. tests/pipelines/test_release.py and
+    tests/dashboards/test_approvals_page.py use these fixtures too."""
     shutil.copytree(published.root, tmp_path / "root")
+    monkeypatch.setenv("KHLANG_HOME", str(tmp_path / "root"))
     return Home(tmp_path / "root")
 
 
