@@ -121,11 +121,11 @@ class Released:
 
 # --------------------------------------------------------------------------------------- reading
 def now() -> datetime:
-    """The clock of decisions and releases (tests replace it)."""
     return datetime.now(UTC)
 
 
 def times(t: datetime) -> dict[str, str]:
+    """When, as the approval and the released manifest say it: in UTC and in Bangkok time."""
     return {"at_utc": t.astimezone(UTC).isoformat(timespec="seconds"),
             "at_bangkok": t.astimezone(ZoneInfo(TIMEZONE)).isoformat(timespec="seconds")}
 
