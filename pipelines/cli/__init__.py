@@ -3,7 +3,8 @@
     khlang demo                      generate the sample district into a fresh data root and run everything
     khlang ingest [--json]           the nightly job: every file under $KHLANG_HOME/landing/
     khlang check FILE                a school's pre-submission check (writes nothing; exit 1 if a row fails)
-    khlang export obec --survey dltv_equipment --year 2569 --out DIR
+    khlang export obec --survey dltv_equipment --year 2569 --out DIR   (then the director approves it on the dashboards)
+    khlang release DIR [--to DEST]   copy an approved export, with its approval, into the outbox for OBEC (exit 1: not approved)
     khlang sql "SELECT ..."          read-only SQL over the published warehouse (--format table|csv|json)
     khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
@@ -24,7 +25,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, report, serve, sql, suites, template
+from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, release, report, serve, sql, suites, template
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -88,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     report.add_parser(sub)
     pii_scan.add_parser(sub)
     audit.add_parser(sub)
+    release.add_parser(sub)
     return p
 
 
