@@ -583,3 +583,42 @@ def condition_columns() -> dict[str, str]:
     """infrastructure_by_district's counts of schools per building condition (`schools_good`, ...) -> the
     condition's Thai name (ดี, ...), in contract order: the mart names them by the list's English labels."""
     return {f"schools_{i.en}": i.th for i in lists()["building_conditions"]}
+
+
+# ---------------------------------------------------------------- director's sign-off (app_pages/approvals.py)
+PAGE_APPROVALS = ("อนุมัติการส่งออก สพฐ.", "Director's sign-off of OBEC exports")
+APPROVALS_INTRO = (
+    "ผลการส่งออกข้อมูลให้ สพฐ. ที่เจ้าหน้าที่เตรียมไว้ (khlang export obec) รอ ผอ.สพท. พิจารณา: อนุมัติ หรือส่งกลับแก้ไข"
+    "พร้อมเหตุผล ส่ง สพฐ. ได้เฉพาะผลการส่งออกที่อนุมัติแล้ว และไม่มีไฟล์ใดถูกแก้ไขหลังอนุมัติ "
+    "(exports prepared by staff await the director's approval or return; only an approved, unchanged export is released)"
+)
+TAB_AWAITING = "รออนุมัติ"
+TAB_APPROVED = "อนุมัติแล้ว"
+TAB_RETURNED = "ส่งกลับแก้ไข"
+TAB_CHANGED = "ถูกแก้ไข ต้องส่งออกใหม่"
+NO_EXPORTS = ("ยังไม่มีผลการส่งออกที่เสนอ ผอ.สพท. — เจ้าหน้าที่ ICT เตรียมด้วยคำสั่ง khlang export obec "
+              "(no export has been prepared yet)")
+NONE_HERE = "ไม่มีรายการ (none)"
+EXPORT_OF = "{survey} · รอบข้อมูล {period}"
+EXPORT_FROM = "โฟลเดอร์ {folder} · ส่งออกเมื่อ {when} โดย {user}"
+M_EXPORTED = "แถวที่ส่งออก"
+M_COVERAGE_RULE = "ส่งข้อมูลแล้ว ({rule})"
+COVERAGE_VALUE = "{submitted:,} / {population:,} โรง ({pct})"
+M_RULES_PASSED = "กฎที่ผ่านทุกแถว"
+M_RULES_FAILED = "กฎที่มีแถวไม่ผ่าน"
+VERSION_OF = "จากคลังข้อมูลรุ่น {version} ปรับปรุงเมื่อ {when}"
+C_RESULT = "ผลการตรวจ"
+RULE_PASSED = "ผ่าน"
+RULE_FAILED = "ไม่ผ่าน"
+MANIFEST_SHA = "รหัสตรวจสอบ (sha256) ของ manifest.json ที่พิจารณา: {sha}"
+APPROVE_BUTTON = "อนุมัติ (Approve)"
+RETURN_REASON = "เหตุผลที่ส่งกลับแก้ไข (reason, required)"
+RETURN_BUTTON = "ส่งกลับแก้ไข (Return)"
+REASON_REQUIRED = "กรุณาระบุเหตุผลที่ส่งกลับแก้ไข (a reason is required)"
+DONE_APPROVED = "อนุมัติ {what} แล้ว — เจ้าหน้าที่ ICT ส่ง สพฐ. ได้ด้วยคำสั่ง khlang release (approved)"
+DONE_RETURNED = "ส่งกลับ {what} ให้แก้ไขแล้ว (returned)"
+DECIDED_BY = "{decision}โดย {name} ({user}) เมื่อ {when}"
+RETURN_REASON_SHOWN = "เหตุผล: {reason}"
+READY_TO_RELEASE = "รอเจ้าหน้าที่ ICT ส่งออกด้วยคำสั่ง `khlang release {folder}` (approved, not yet released)"
+RELEASED_TO = "ส่งออกแล้วไปที่ {to} เมื่อ {when} โดย {user} (released)"
+FOLDERS_GONE = "ไม่พบผลการส่งออกในโฟลเดอร์ต่อไปนี้แล้ว (ถูกย้ายหรือลบ; not found): {folders}"
