@@ -43,11 +43,12 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 from filelock import FileLock, Timeout
 
 from pipelines.audit import AUDIT_KEY, AuditError, record
@@ -237,7 +238,7 @@ def effective_pages(h: Home, user: str, role: str, role_pages: Mapping[str, Sequ
     place a grant reaches the role check (dashboards.access). When the file or key cannot be read, the
     role's own pages only (a grant is never assumed), and the server's log says why."""
     own = tuple(role_pages.get(role, ()))
-    known = {p for pages in role_pages.values() for p in pages}
+    known = set(table_pages(role_pages))
     try:
         grants = grants_for(h, user, now)
     except (OSError, ValueError, KeyError, TypeError) as problem:
@@ -253,8 +254,9 @@ def granted_schools(h: Home, user: str, now: datetime | None = None) -> tuple[st
                                if g.asked.kind == "role" and g.asked.key == "school" and g.asked.school_code))
 
 
-def requestable_pages(role_pages: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    """Every page some role sees, in the table's order: what a page request may name."""
+def table_pages(role_pages: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """Every page some role sees, in the table's order: what a page request may name (and what the usage
+    page counts as the dashboards' pages)."""
     return tuple(dict.fromkeys(p for pages in role_pages.values() for p in pages))
 
 
@@ -328,7 +330,7 @@ def check_asked(user: User, asked: Asked, role_pages: Mapping[str, Sequence[str]
         if asked.key == user.role and asked.school_code == user.school_code:
             raise RequestProblem("บัญชีนี้มีบทบาทนี้อยู่แล้ว", "this account already has this role")
     elif asked.kind == "page":
-        if asked.key not in requestable_pages(role_pages):
+        if asked.key not in table_pages(role_pages):
             raise RequestProblem(f"ไม่มีหน้า {asked.key!r} ให้ขอ", f"no page {asked.key!r} to ask for")
         if asked.school_code:
             raise RequestProblem("รหัสสถานศึกษาใช้กับบทบาทโรงเรียนเท่านั้น", "a school code is for the school role only")
@@ -412,3 +414,52 @@ def decide(h: Home, request_id: str, decider: str, decider_role: str, approve: b
                           "by_role": decider_role, "reason": reason,
                           **({"user": found.user, "what": found.asked.doc(), **period} if approve else {})})
     return replace(found, decision=_decision(doc))
+
+
+# ------------------------------------------------------------------------------------------------ shown
+# What the pages show of requests and grants: Thai first, English beside it (the pages' column headings).
+HEADINGS = {
+    "id": "เลขที่คำร้อง (request)", "time": "วันที่ยื่น (asked)", "name": "ชื่อ-สกุล (name)", "user": "ชื่อผู้ใช้ (user)",
+    "role": "บทบาท/ตำแหน่ง (role)", "what": "ขอสิทธิ์ (asking for)", "days": "จำนวนวัน (days)",
+    "reason": "เหตุผลที่ขอ (reason)", "status": "สถานะ (status)", "by": "ผู้พิจารณา (decided by)",
+    "decided": "วันที่พิจารณา (decided)", "decision_reason": "เหตุผลการพิจารณา (decision's reason)",
+    "start": "ใช้ได้ตั้งแต่ (from)", "until": "ใช้ได้ถึง (until)",
+}
+
+
+def role_text(role: str | None, school_code: str | None = None) -> str:
+    """`โรงเรียน (School) 1040866403`: a role's Thai name with the English beside it, a school's code after;
+    `ไม่ระบุ (none)` for no role (a failed login under a name that is no user)."""
+    if not role:
+        return "ไม่ระบุ (none)"
+    th, en = ROLES.get(role, (role, role))
+    return f"{th} ({en})" + (f" {school_code}" if school_code else "")
+
+
+def describe(asked: Asked, page_titles: Mapping[str, str]) -> str:
+    """What was asked, as a person reads it: `หน้า “DLTV ความต้องการอุปกรณ์” (page dltv)`,
+    `บทบาท นักวิเคราะห์ (Analyst)`, `บทบาท โรงเรียน (School) 1040866403`."""
+    if asked.kind == "page":
+        return f"หน้า “{page_titles.get(asked.key, asked.key)}” (page {asked.key})"
+    return f"บทบาท {role_text(asked.key, asked.school_code)}"
+
+
+def shown_requests(found: Sequence[Request], now: datetime, page_titles: Mapping[str, str],
+                   when: Callable[[datetime | None], str]) -> pl.DataFrame:
+    """The requests as a table of text (keys of HEADINGS), times written by `when` (the pages' Thai dates)."""
+    rows = [{"id": r.id, "time": when(r.time), "name": r.name, "user": r.user, "role": role_text(r.role, r.school_code),
+             "what": describe(r.asked, page_titles), "days": r.days, "reason": r.reason,
+             "status": "{} ({})".format(*STATUSES[r.status(now)]),
+             "by": f"{r.decision.by_name} ({r.decision.by})" if r.decision else "–",
+             "decided": when(r.decision.time) if r.decision else "–",
+             "decision_reason": (r.decision.reason or "–") if r.decision else "–",
+             "until": when(r.decision.until) if r.decision and r.decision.until else "–"} for r in found]
+    return pl.DataFrame(rows, schema={k: pl.Int64 if k == "days" else pl.String for k in HEADINGS if k != "start"})
+
+
+def shown_grants(grants: Sequence[Grant], page_titles: Mapping[str, str],
+                 when: Callable[[datetime | None], str]) -> pl.DataFrame:
+    """Live grants as a table of text: who, what, from, until, decided by, the request."""
+    rows = [{"user": g.user, "what": describe(g.asked, page_titles), "start": when(g.start), "until": when(g.until),
+             "by": g.by, "id": g.request_id} for g in grants]
+    return pl.DataFrame(rows, schema=dict.fromkeys(("user", "what", "start", "until", "by", "id"), pl.String))

@@ -5,6 +5,7 @@ nobody opened. Polars over `read(h, since, until)`; no Streamlit (dashboards/app
     u = usage(h, since, until, pages=["overview", "dltv", ...])   # pages: every page of the roles table
     u.page_views    month, page, role -> views, users, refused
     u.users         month, role -> users (distinct);  u.users_by_month: month -> users, a person counted once
+    u.people        distinct users in the whole window
     u.queries       month, role, user -> statements, ok, refused, error     (`sql` entries: khlang sql)
     u.tables        month, table -> statements, users                        (tables named by statements run ok)
     u.exports       month, action, role -> entries, users   (export_*, report and audit_export entries)
@@ -45,6 +46,7 @@ class Usage:
     page_views: pl.DataFrame
     users: pl.DataFrame
     users_by_month: pl.DataFrame
+    people: int  # distinct users in the whole window
     queries: pl.DataFrame
     tables: pl.DataFrame
     exports: pl.DataFrame
@@ -96,7 +98,7 @@ def figures(log: pl.DataFrame, pages: Iterable[str]) -> Usage:
               .sort("month", "role", nulls_last=True))
     opened = set(views.filter(ok)["target"].to_list())
     unopened = tuple(p for p in dict.fromkeys(pages) if p not in opened)
-    return Usage(page_views, users, users_by_month, queries, tables, exports, export_list, logins, unopened)
+    return Usage(page_views, users, users_by_month, used["user"].n_unique(), queries, tables, exports, export_list, logins, unopened)
 
 
 # ------------------------------------------------------------------------------- tables of a statement

@@ -117,6 +117,7 @@ def test_every_figure_equals_a_plain_count_of_what_was_written(logged):
             by_month[(e["month"],)].add(e["user"])
     assert rows(u.users, ("month", "role"), "users") == {k: len(v) for k, v in by_role.items()}
     assert rows(u.users_by_month, ("month",), "users") == {k: len(v) for k, v in by_month.items()}
+    assert u.people == len({e["user"] for e in ok if e["user"] is not None})
     assert {m for (m,) in by_month} == {date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1)}
 
     sql = [e for e in written if e["action"] == "sql"]
@@ -162,6 +163,7 @@ def test_an_empty_log_has_every_figure_empty_and_every_page_unopened(h):
     u = usage(h, None, None, [*PAGES, "overview"])
     assert u.page_views.is_empty() and u.users.is_empty() and u.tables.is_empty() and u.export_list.is_empty()
     assert u.unopened == PAGES
+    assert u.people == 0
 
 
 @pytest.mark.parametrize(("statement", "tables"), STATEMENTS + [
