@@ -64,7 +64,6 @@ LABEL = FILE.encode()  # what the lines' HMAC is keyed to, so no other signed do
 DECIDERS = ("ict", "director")  # whose own role may approve or refuse
 MIN_DAYS, MAX_DAYS = 1, 365
 MAX_REASON = 1000  # characters of a reason kept
-KINDS = {"role": ("บทบาท", "role"), "page": ("หน้า", "page")}
 STATUSES = {
     "pending": ("รอพิจารณา", "awaiting a decision"),
     "approved": ("อนุมัติแล้ว", "approved"),
@@ -268,15 +267,12 @@ def _locked(h: Home) -> Iterator[None]:
         h.state.mkdir(exist_ok=True)
     except FileNotFoundError:
         raise RequestProblem(f"ไม่พบที่เก็บข้อมูล {h.root}", f"no data root at {h.root}") from None
-    lock = FileLock(h.state / LOCK, timeout=30, mode=0o600)
     try:
-        lock.acquire()
+        held = FileLock(h.state / LOCK, timeout=30, mode=0o600).acquire()
     except Timeout:
         raise RequestProblem("รอคิวคำร้องเกิน 30 วินาที ลองใหม่อีกครั้ง", "waited over 30 s for the requests' lock; try again") from None
-    try:
+    with held:  # released at the block's end
         yield
-    finally:
-        lock.release()
 
 
 def _append(h: Home, doc: dict) -> dict:

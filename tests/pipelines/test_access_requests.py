@@ -219,3 +219,26 @@ def test_a_missing_data_root_is_said_in_thai_and_english(tmp_path):
     with pytest.raises(RequestProblem) as e:
         ask(Home(tmp_path / "nowhere"))
     assert "ไม่พบที่เก็บข้อมูล" in e.value.th
+
+
+def test_two_deciders_at_once_decide_a_request_once(h):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    r = ask(h)
+    start = Barrier(2)
+
+    def decide(who: tuple[str, str, bool]) -> str:
+        start.wait()
+        try:
+            ar.decide(h, r.id, who[0], who[1], who[2], "ตัดสินพร้อมกัน", now=NOW)
+        except RequestProblem:
+            return "refused"
+        return "decided"
+
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(decide, [(ICT.username, "ict", True), (DIRECTOR.username, "director", False)]))
+    assert sorted(results) == ["decided", "refused"]
+    events = [json.loads(line)["event"] for line in (h.state / ar.FILE).read_text(encoding="utf-8").splitlines()]
+    assert events[0] == "requested" and len(events) == 2, "one decision line"
+    assert verify(h) == []
