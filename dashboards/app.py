@@ -1,7 +1,8 @@
 """Khlang dashboards: `streamlit run dashboards/app.py` (or `khlang serve`).
 
-The entry script only sets the page and the navigation; each page in `app_pages/` holds its own
-layout and reads the warehouse through `dashboards.data`.
+The entry script only sets the page, the login and the navigation (the logged-in role's pages,
+`dashboards.access`); each page in `app_pages/` checks the role again first, then holds its own layout and
+reads the warehouse through `dashboards.data`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
+from dashboards import access  # noqa: E402
 from dashboards import labels as L  # noqa: E402
 from dashboards import ui  # noqa: E402
 from warehouse.read import DoorError  # noqa: E402
@@ -25,18 +27,9 @@ from warehouse.read import DoorError  # noqa: E402
 # and other CDNs, which the office's offline machines cannot reach.
 st.set_page_config(layout="wide", page_title=L.APP_TITLE, page_icon=ui.tab_icon())
 
-page = st.navigation(
-    [
-        st.Page("app_pages/overview.py", title=L.PAGE_OVERVIEW[0], icon=":material/dashboard:", default=True),
-        st.Page("app_pages/dltv.py", title=L.PAGE_DLTV[0], icon=":material/satellite_alt:"),
-        st.Page("app_pages/platform.py", title=L.PAGE_PLATFORM[0], icon=":material/monitoring:"),
-        st.Page("app_pages/dlit.py", title=L.PAGE_DLIT[0], icon=":material/cast_for_education:"),
-        st.Page("app_pages/admin.py", title=L.PAGE_ADMIN[0], icon=":material/account_balance:"),
-        st.Page("app_pages/school.py", title=L.PAGE_SCHOOL[0], icon=":material/school:"),
-        st.Page("app_pages/quality.py", title=L.PAGE_QUALITY[0], icon=":material/fact_check:"),
-        st.Page("app_pages/map.py", title=L.PAGE_MAP[0], icon=":material/map:"),
-    ]
-)
+# Nobody sees a page before logging in; each role gets only its own pages (dashboards/access.py).
+user = access.login()
+page = st.navigation(access.navigation(user))
 try:
     page.run()
 except DoorError as err:

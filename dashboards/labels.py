@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from pipelines.parsing.cells import BE_OFFSET
+from pipelines.users import ROLES
 from warehouse.contracts import all_rules, contracts, lists
 
 APP_TITLE = "Khlang คลังข้อมูล สพท."
@@ -583,6 +584,40 @@ def condition_columns() -> dict[str, str]:
     """infrastructure_by_district's counts of schools per building condition (`schools_good`, ...) -> the
     condition's Thai name (ดี, ...), in contract order: the mart names them by the list's English labels."""
     return {f"schools_{i.en}": i.th for i in lists()["building_conditions"]}
+
+
+# Login and roles (dashboards/access.py; roles and the lock are pipelines/users.py).
+LOGIN = ("เข้าสู่ระบบ", "Log in to the dashboards")
+USERNAME = "ชื่อผู้ใช้ (username)"
+PASSWORD = "รหัสผ่าน (password)"
+LOGIN_BUTTON = "เข้าสู่ระบบ (Log in)"
+LOGOUT_BUTTON = "ออกจากระบบ (Log out)"
+LOGGED_OUT = "ออกจากระบบแล้ว (logged out)"
+HOME_PAGE = "หน้าแรก"
+LOGIN_EMPTY = "กรุณากรอกชื่อผู้ใช้และรหัสผ่าน (enter your username and password)"
+LOGIN_WRONG = "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง (wrong username or password)"
+LOGIN_LOCKED = (
+    "บัญชีนี้ถูกล็อกชั่วคราว เพราะใส่รหัสผ่านผิด {n} ครั้งติดกัน — ลองใหม่หลัง {until} "
+    "หรือให้เจ้าหน้าที่ ICT ตั้งรหัสผ่านใหม่ (this account is locked after {n} failed attempts until {until}; "
+    "ICT staff can set a new password)"
+)
+PAGE_REFUSED = (
+    "หน้า “{page}” ไม่อยู่ในสิทธิ์ของบทบาท {role} — หากจำเป็นต้องใช้ โปรดติดต่อเจ้าหน้าที่ ICT "
+    "(your role may not open this page)"
+)
+NO_ROLE = "บัญชีนี้ไม่มีบทบาทที่ระบบรู้จัก ({role}) — โปรดติดต่อเจ้าหน้าที่ ICT (this account has no known role)"
+AUDIT_FAILED = "บันทึกการใช้งานไม่ได้ — แจ้งเจ้าหน้าที่ ICT: {th} (the audit log cannot be written: {en})"
+OWN_SCHOOL_ONLY = "บัญชีของโรงเรียนดูได้เฉพาะข้อมูลของโรงเรียนตนเอง (a school account sees its own school only)"
+SCHOOL_NOT_IN_REGISTER = (
+    "ไม่พบรหัสสถานศึกษา {code} ของบัญชีนี้ในทะเบียนที่เผยแพร่ — โปรดติดต่อเจ้าหน้าที่ ICT "
+    "(this account's school code is not in the published register)"
+)
+
+
+def role(key: str) -> str:
+    """A role's Thai name with the English beside it: `ผู้อำนวยการ สพท. (Director)`."""
+    th, en = ROLES.get(key, (key, key))
+    return f"{th} ({en})"
 
 
 # ---------------------------------------------------------------- director's sign-off (app_pages/approvals.py)

@@ -17,8 +17,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("admin")  # first: the role may open this page, before anything is read
 
 TABLES = ("admin_academic", "admin_budget", "admin_personnel", "admin_general")
 

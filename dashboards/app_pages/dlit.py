@@ -14,8 +14,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("dlit")  # first: the role may open this page, before anything is read
 
 SEMESTER = L.column("dlit_usage", "semester")
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("dltv")  # first: the role may open this page, before anything is read
 
 ui.heading(L.PAGE_DLTV)
 ui.require_published()

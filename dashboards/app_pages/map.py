@@ -12,9 +12,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import data, fmt, geo, map_chart, ui
+from dashboards import access, data, fmt, geo, map_chart, ui
 from dashboards import labels as L
 from dashboards.map_figures import FIGURES, periods, schools, with_values
+
+access.require("map")  # first: the role may open this page, before anything is read
 
 ui.heading(L.PAGE_MAP)
 ui.require_published()

@@ -8,8 +8,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("overview")  # first: the role may open this page, before anything is read
 
 COVERAGE_RULE = "COV-01"  # the DLTV survey's coverage entry in the contract (dltv_equipment.yaml)
 

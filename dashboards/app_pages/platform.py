@@ -16,8 +16,10 @@ from dataclasses import replace
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("platform")  # first: the role may open this page, before anything is read
 
 ui.heading(L.PAGE_PLATFORM)
 ui.require_published()

@@ -17,8 +17,10 @@ from pathlib import PurePosixPath
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+access.require("quality")  # first: the role may open this page, before anything is read
 
 ui.heading(L.PAGE_QUALITY)
 ui.require_published()

@@ -1,7 +1,8 @@
 """โปรไฟล์โรงเรียน — everything the warehouse holds about one school, across surveys and years: for the
 ICT group on the phone with a school, and for a supervisor before a visit.
 
-Pick a school (the box searches code, SMIS code and name; `?school=<code>` opens one directly), then:
+Pick a school (the box searches code, SMIS code and name; `?school=<code>` opens one directly; a school's
+own account gets its own school, no picker), then:
 its register row; its latest four-area figures; its DLTV surveys by fiscal year; its DLIT use by semester;
 the four areas year by year; its quarantined rows with the Thai reasons; and its status on every coverage
 rule and period (sent, sent but rejected, sent nothing, or not asked to send).
@@ -14,8 +15,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from dashboards import charts, data, fmt, ui
+from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+
+user = access.require("school")  # first: the role may open this page, before anything is read
 
 REGISTER = ("school_code", "smis_code", "school_name", "district", "subdistrict", "province", "students_total",
             "size_class", "is_dltv_school")
@@ -241,9 +244,21 @@ def coverage_section(code: str) -> None:
          "rejected_rule_ids": L.C_REJECTED_RULES, "rejected_files": L.C_REJECTED_FILES}))
 
 
+def own_school(code: str) -> str:
+    """A school user's page: its own school only, no picker; an address naming another school is not
+    followed (the address is set back to its own)."""
+    if st.query_params.get("school", code) != code:
+        st.info(L.OWN_SCHOOL_ONLY, icon=":material/lock:")
+    st.query_params["school"] = code
+    if data.school_list().filter(pl.col("school_code") == code).height == 0:
+        st.warning(L.SCHOOL_NOT_IN_REGISTER.format(code=code))
+        st.stop()
+    return code
+
+
 ui.heading(L.PAGE_SCHOOL)
 ui.require_published()
-code = pick_school()
+code = own_school(user.school_code) if user.role == "school" else pick_school()
 if code is None:
     st.info(L.CHOOSE_SCHOOL, icon=":material/search:")
     st.stop()

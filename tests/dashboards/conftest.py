@@ -39,6 +39,24 @@ def published_home(tmp_path_factory) -> config.Home:
     return home
 
 
+@pytest.fixture(scope="session")
+def own_school(published_home) -> str:
+    """The school the test school user belongs to: the first of the published register."""
+    import duckdb
+
+    with duckdb.connect(str(published_home.duckdb_path), read_only=True) as con:
+        return con.execute("SELECT min(school_code) FROM schools").fetchone()[0]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def accounts(own_school) -> dict[str, tuple[str, str]]:
+    """A test user per role in the session's users file (tests/dashboards/login.py logs in as them)."""
+    from tests.dashboards.login import ACCOUNTS, make_accounts
+
+    make_accounts(own_school)
+    return ACCOUNTS
+
+
 @pytest.fixture
 def home(published_home) -> config.Home:
     """The data root every dashboard test reads (read-only)."""

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data, fmt
 from dashboards import labels as L
 from pipelines import config
+from tests.dashboards.login import log_in
 from tests.dashboards.page_text import texts
 from warehouse.publish import publish, read_snapshot
 
@@ -30,8 +31,7 @@ AREA_TABLES = ("admin_academic", "admin_budget", "admin_personnel", "admin_gener
 
 def open_page(monkeypatch, home: config.Home) -> AppTest:
     monkeypatch.setenv(config.ENV_HOME, str(home.root))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
+    at = log_in(AppTest.from_file(str(PAGE), default_timeout=60))
     assert not at.exception, [e.value for e in at.exception]
     return at
 

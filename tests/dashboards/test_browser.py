@@ -29,6 +29,7 @@ import pytest
 from dashboards import labels as L
 from pipelines import config
 from tests.browser import launch_chromium, offline_context, require_chromium
+from tests.dashboards.login import log_in_browser
 
 pytestmark = pytest.mark.browser
 
@@ -192,7 +193,7 @@ def test_every_page_in_chromium_thai_charts_links_and_screenshots(server, docs_u
             page = context.new_page()
 
             # ---- overview
-            page.goto(server, wait_until="domcontentloaded")
+            log_in_browser(page, server)
             page.get_by_role("heading", name=L.PAGE_OVERVIEW[0], exact=True).wait_for(timeout=60_000)
             page.get_by_text(L.H_NEEDS_BY_ITEM).first.wait_for(timeout=60_000)
             page.get_by_text(L.H_ALLOC_VS_NEED).first.wait_for(timeout=60_000)
@@ -273,7 +274,7 @@ def test_platform_page_in_chromium_thai_charts_and_screenshot(server):
         try:
             context = offline_context(browser, outside)
             page = context.new_page()
-            page.goto(f"{server}/platform", wait_until="domcontentloaded")
+            log_in_browser(page, f"{server}/platform")
             page.get_by_role("heading", name=L.PAGE_PLATFORM[0], exact=True).wait_for(timeout=60_000)
             page.get_by_text(L.H_INACTIVE).first.wait_for(timeout=60_000)
             page.locator(CHART).first.wait_for(state="visible", timeout=60_000)
@@ -315,7 +316,7 @@ def test_dlit_page_in_chromium_thai_charts_tables_and_screenshot(server):
         browser = launch_chromium(pw)
         try:
             page = offline_context(browser, outside).new_page()
-            page.goto(f"{server}/dlit", wait_until="domcontentloaded")
+            log_in_browser(page, f"{server}/dlit")
             page.get_by_role("heading", name=L.PAGE_DLIT[0], exact=True).wait_for(timeout=60_000)
             page.get_by_text(L.H_DLIT_MISSING).first.wait_for(timeout=60_000)
             page.locator(CHART).first.wait_for(state="visible", timeout=60_000)

@@ -25,6 +25,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data, fmt
 from dashboards import labels as L
 from pipelines import config
+from tests.dashboards.login import log_in
 from warehouse.publish import publish, read_snapshot
 
 PAGE = Path(__file__).resolve().parents[2] / "dashboards" / "app_pages" / "dlit.py"
@@ -34,8 +35,7 @@ YEAR = 2568  # the sample's academic year of DLIT files (pipelines/sample/dlit_r
 def open_page(monkeypatch, home: config.Home, semester: int | None = None) -> AppTest:
     """The page on `home`; with `semester`, that semester of YEAR picked in the sidebar."""
     monkeypatch.setenv(config.ENV_HOME, str(home.root))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
+    at = log_in(AppTest.from_file(str(PAGE), default_timeout=60))
     if semester is not None:
         at.sidebar.radio(key=f"dlit_semester_{YEAR}").set_value(semester).run()
     assert not at.exception, [e.value for e in at.exception]

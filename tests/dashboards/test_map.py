@@ -21,6 +21,7 @@ from dashboards import labels as L
 from dashboards.map_figures import BAHT, FIGURES, values
 from pipelines import config
 from tests.browser import launch_chromium, offline_context
+from tests.dashboards.login import log_in, log_in_browser
 from tests.dashboards.test_browser import docs_url, server  # noqa: F401  (fixtures: the app on a free port)
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,8 +37,7 @@ def sql(home: config.Home, query: str, *params) -> list[tuple]:
 
 def open_map(monkeypatch, home: config.Home) -> AppTest:
     monkeypatch.setenv(config.ENV_HOME, str(home.root))
-    at = AppTest.from_file(str(PAGE), default_timeout=60)
-    at.run()
+    at = log_in(AppTest.from_file(str(PAGE), default_timeout=60))
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -152,8 +152,7 @@ def test_shipped_outline_is_small_and_is_thailand():
 
 def test_page_before_anything_is_published(monkeypatch, empty_home):
     monkeypatch.setenv(config.ENV_HOME, str(empty_home.root))
-    at = AppTest.from_file(str(PAGE), default_timeout=30)
-    at.run()
+    at = log_in(AppTest.from_file(str(PAGE), default_timeout=30))
     assert not at.exception and at.info[0].value == L.NOT_PUBLISHED
     assert not at.get("vega_lite_chart")
 
@@ -182,7 +181,7 @@ def test_map_in_chromium_draws_offline_in_thai(server):  # noqa: F811 (the impor
         try:
             context = offline_context(browser, outside)
             page = context.new_page()
-            page.goto(f"{server}/map", wait_until="domcontentloaded")
+            log_in_browser(page, f"{server}/map")
             page.get_by_role("heading", name=L.PAGE_MAP[0], exact=True).wait_for(timeout=60_000)
             chart = page.locator('[data-testid="stVegaLiteChart"]').first
             chart.locator("canvas, svg").first.wait_for(state="visible", timeout=60_000)

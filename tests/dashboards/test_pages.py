@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import charts, data, fmt
 from dashboards import labels as L
 from tests.dashboards.page_text import texts
+from tests.dashboards.login import log_in
 from pipelines import config
 from warehouse.contracts import get, lists
 from warehouse.publish import publish, read_snapshot
@@ -32,8 +33,7 @@ TITLES = {"overview": L.PAGE_OVERVIEW[0], "dltv": L.PAGE_DLTV[0], "quality": L.P
 
 def open_page(monkeypatch, home: config.Home, page: str) -> AppTest:
     monkeypatch.setenv(config.ENV_HOME, str(home.root))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = log_in(AppTest.from_file(str(APP), default_timeout=60))
     if PAGES[page]:
         at.switch_page(PAGES[page]).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -505,7 +505,7 @@ def test_a_warehouse_lacking_a_table_gets_a_thai_error_not_a_traceback(monkeypat
     del tables["missing_submissions"]
     publish(old, tables)
     monkeypatch.setenv(config.ENV_HOME, str(old.root))
-    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at = log_in(AppTest.from_file(str(APP), default_timeout=60))
     at.switch_page(PAGES["quality"]).run()
     assert not at.exception
     assert [e.value for e in at.error] == [L.SCHEMA_MISMATCH]

@@ -27,6 +27,7 @@ from streamlit.testing.v1 import AppTest
 from dashboards import data, fmt
 from dashboards import labels as L
 from tests.dashboards.page_text import texts
+from tests.dashboards.login import log_in
 from pipelines import config
 from warehouse import marts
 from warehouse.contracts import get
@@ -39,8 +40,7 @@ PLATFORM_MARTS = [m for m in marts.MARTS if m.startswith("platform_")]
 
 def open_page(monkeypatch, home: config.Home, page: str = PAGE) -> AppTest:
     monkeypatch.setenv(config.ENV_HOME, str(home.root))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()
+    at = log_in(AppTest.from_file(str(APP), default_timeout=60))
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not [e for e in at.error if e.value == L.SCHEMA_MISMATCH], [c.value for c in at.code]
@@ -191,8 +191,7 @@ def test_every_query_of_the_page_is_in_platform_queries(monkeypatch, hand_home):
 
     monkeypatch.setattr(data, "_cached", recording)
     monkeypatch.setenv(config.ENV_HOME, str(hand_home.root))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.run()  # the overview page (no DLTV tables here: its own queries fail, and are not the platform page's)
+    at = log_in(AppTest.from_file(str(APP), default_timeout=60))  # the overview page (no DLTV tables here: its own queries fail, and are not the platform page's)
     ran.clear()
     at.switch_page(PAGE).run()
     assert not at.exception

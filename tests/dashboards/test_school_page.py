@@ -20,6 +20,7 @@ from dashboards import data, fmt
 from dashboards import labels as L
 from pipelines import config
 from tests.dashboards.page_text import texts
+from tests.dashboards.login import log_in
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "dashboards" / "app_pages" / "school.py"
@@ -36,7 +37,7 @@ def open_school(monkeypatch, home: config.Home, code: str | None) -> AppTest:
     at = AppTest.from_file(str(PAGE), default_timeout=60)
     if code:
         at.query_params["school"] = code
-    at.run()
+    log_in(at)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
