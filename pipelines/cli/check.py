@@ -237,7 +237,7 @@ def _row_messages(file: str, contract: Contract, r: dict, issues: list[dict], pa
 
     rules = parse_rules()
     headers = {c.name: c.header_th for c in contract.columns}
-    where = dict(file=file, sheet=r["_sheet"], row=r["_row"], table=contract.table)
+    where = {"file": file, "sheet": r["_sheet"], "row": r["_row"], "table": contract.table}
     messages = [Message(column=headers.get(i["column"], i["column"]), rule_id=i["rule_id"],
                         severity=rules[i["rule_id"]].severity if i["rule_id"] in rules else "quarantine",
                         th=th, en=en, **where)
