@@ -29,7 +29,7 @@ import streamlit as st
 
 from dashboards import data, fmt
 from dashboards import labels as L
-from pipelines import audit, users
+from pipelines import access_requests, audit, users
 from pipelines.pii import KeyProblem
 from pipelines.users import User
 
@@ -56,15 +56,20 @@ PAGES = {
     "school": Page("app_pages/school.py", L.PAGE_SCHOOL, ":material/school:"),
     "quality": Page("app_pages/quality.py", L.PAGE_QUALITY, ":material/fact_check:"),
     "map": Page("app_pages/map.py", L.PAGE_MAP, ":material/map:"),
+    "approvals": Page("app_pages/approvals.py", L.PAGE_APPROVALS, ":material/approval:"),
+    "access_request": Page("app_pages/access_request.py", L.PAGE_ACCESS_REQUEST, ":material/key:"),
+    "access_review": Page("app_pages/access_review.py", L.PAGE_ACCESS_REVIEW, ":material/how_to_reg:"),
+    "usage": Page("app_pages/usage.py", L.PAGE_USAGE, ":material/query_stats:"),
 }
 DATA_PAGES = ("overview", "dltv", "platform", "dlit", "admin", "school", "quality", "map")
 # Which pages each role sees, in sidebar order; the first is the role's home page. A school user's school
-# page is locked to its own school (app_pages/school.py).
+# page is locked to its own school (app_pages/school.py). An approved access request adds pages for its days
+# (pipelines.access_requests.effective_pages, through `pages_of`).
 ROLE_PAGES: dict[str, tuple[str, ...]] = {
-    "director": DATA_PAGES,
-    "ict": DATA_PAGES,
-    "analyst": DATA_PAGES,
-    "school": ("school",),
+    "director": (*DATA_PAGES, "approvals", "access_review", "usage", "access_request"),
+    "ict": (*DATA_PAGES, "access_review", "usage", "access_request"),
+    "analyst": (*DATA_PAGES, "access_request"),
+    "school": ("school", "access_request"),
 }
 
 
@@ -73,8 +78,13 @@ def valid(user: User) -> bool:
     return user.role in ROLE_PAGES and (user.role != "school" or bool(user.school_code))
 
 
+def pages_of(user: User) -> tuple[str, ...]:
+    """The pages `user` may open now: their role's, then those of their live access grants."""
+    return access_requests.effective_pages(data.current_home(), user.username, user.role, ROLE_PAGES)
+
+
 def allowed(user: User, page: str) -> bool:
-    return valid(user) and page in ROLE_PAGES[user.role]
+    return valid(user) and page in pages_of(user)
 
 
 # ---------------------------------------------------------------- the users file and the library
@@ -245,9 +255,9 @@ def _refused_page(user: User, page: str, home) -> None:
 
 
 def navigation(user: User) -> list:
-    """The pages for `st.navigation`: the role's own, the first the home page; every other known page
-    only as a hidden refusal under its address."""
-    mine = ROLE_PAGES[user.role]
+    """The pages for `st.navigation`: the user's (the role's own, the first the home page, then those granted:
+    `pages_of`); every other known page only as a hidden refusal under its address."""
+    mine = pages_of(user)
     pages = [st.Page(PAGES[key].file, title=PAGES[key].label[0], icon=PAGES[key].icon, default=key == mine[0])
              for key in mine]
     pages += [st.Page(partial(_refused_page, user, key, pages[0]), title=PAGES[key].label[0], url_path=key,

@@ -657,3 +657,9 @@ RETURN_REASON_SHOWN = "เหตุผล: {reason}"
 READY_TO_RELEASE = "รอเจ้าหน้าที่ ICT ส่งออกด้วยคำสั่ง `khlang release {folder}` (approved, not yet released)"
 RELEASED_TO = "ส่งออกแล้วไปที่ {to} เมื่อ {when} โดย {user} (released)"
 FOLDERS_GONE = "ไม่พบผลการส่งออกในโฟลเดอร์ต่อไปนี้แล้ว (ถูกย้ายหรือลบ; not found): {folders}"
+
+
+# ---------------------------------------------------------------- access requests and usage (app_pages/access_*.py, usage.py)
+PAGE_ACCESS_REQUEST = ("ขอสิทธิ์เข้าถึงข้อมูล", "Request access to information")
+PAGE_ACCESS_REVIEW = ("พิจารณาคำร้องขอสิทธิ์", "Access requests to decide")
+PAGE_USAGE = ("สถิติการใช้งานระบบ", "Usage of the system")
