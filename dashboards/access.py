@@ -60,6 +60,7 @@ PAGES = {
     "access_request": Page("app_pages/access_request.py", L.PAGE_ACCESS_REQUEST, ":material/key:"),
     "access_review": Page("app_pages/access_review.py", L.PAGE_ACCESS_REVIEW, ":material/how_to_reg:"),
     "usage": Page("app_pages/usage.py", L.PAGE_USAGE, ":material/query_stats:"),
+    "upload": Page("app_pages/upload.py", L.PAGE_UPLOAD, ":material/upload_file:"),
 }
 DATA_PAGES = ("overview", "dltv", "platform", "dlit", "admin", "school", "quality", "map")
 # Which pages each role sees, in sidebar order; the first is the role's home page. A school user's school
@@ -69,7 +70,7 @@ ROLE_PAGES: dict[str, tuple[str, ...]] = {
     "director": (*DATA_PAGES, "approvals", "access_review", "usage", "access_request"),
     "ict": (*DATA_PAGES, "access_review", "usage", "access_request"),
     "analyst": (*DATA_PAGES, "access_request"),
-    "school": ("school", "access_request"),
+    "school": ("school", "upload", "access_request"),
 }
 
 

@@ -663,3 +663,34 @@ FOLDERS_GONE = "ไม่พบผลการส่งออกในโฟล�
 PAGE_ACCESS_REQUEST = ("ขอสิทธิ์เข้าถึงข้อมูล", "Request access to information")
 PAGE_ACCESS_REVIEW = ("พิจารณาคำร้องขอสิทธิ์", "Access requests to decide")
 PAGE_USAGE = ("สถิติการใช้งานระบบ", "Usage of the system")
+
+
+# ---------------------------------------------------------------- a school sends its file (app_pages/upload.py)
+PAGE_UPLOAD = ("ส่งไฟล์ข้อมูล", "Send a data file")
+UPLOAD_INTRO = (
+    "ส่งแบบสำรวจของโรงเรียน (DLTV, DLIT หรือข้อมูลสารสนเทศ 4 ด้าน) เป็นไฟล์ .xlsx .xls หรือ .csv ขนาดไม่เกิน {mb} MB "
+    "ระบบตรวจไฟล์ด้วยเกณฑ์เดียวกับคำสั่ง `khlang check` ก่อนรับ: รับเฉพาะไฟล์ที่ไม่มีแถวที่ต้องแก้ไข (✗) "
+    "และมีเฉพาะแถวของโรงเรียนตนเอง แถวที่มีข้อสังเกต (!) ส่งได้ โปรดตรวจตามข้อความ  \n"
+    "(send your school's survey file; it is checked as `khlang check` checks it and accepted only when no row "
+    "must be fixed and every row is your school's own)"
+)
+UPLOAD_SCHOOLS_ONLY = "หน้านี้สำหรับบัญชีของโรงเรียน (for school accounts)"
+UPLOAD_SCHOOL_OF = "ส่งในนามโรงเรียน: {name} · รหัสสถานศึกษา {code}"
+UPLOAD_FILE = "เลือกไฟล์ที่จะส่ง (choose the file to send)"
+UPLOAD_BUTTON = "ตรวจและส่งไฟล์ (Check and send)"
+UPLOAD_CHECKING = "กำลังตรวจไฟล์… (checking the file)"
+UPLOAD_PASS = "ผล: ผ่าน — รับไฟล์แล้ว (result: PASS, the file is accepted)"
+UPLOAD_FAIL = "ผล: ไม่ผ่าน — ยังไม่รับไฟล์ (result: FAIL, the file is not accepted)"
+UPLOAD_FILED = "บันทึกไฟล์ {name} ไว้ที่ `landing/{path}` เมื่อ {when} (filed; the nightly run reads it)"
+UPLOAD_FINGERPRINT = "ขนาด {size:,} ไบต์ · sha256 {sha}"
+UPLOAD_FLAGGED = (
+    "มี {n:,} แถวที่มีข้อสังเกตให้ตรวจ (!) — ไฟล์ได้รับแล้ว โปรดตรวจตามข้อความในตาราง หากต้องแก้ไข "
+    "ส่งไฟล์ที่แก้แล้วอีกครั้ง ไฟล์ที่ส่งภายหลังจะแทนไฟล์เดิม (rows to review; send a corrected file again "
+    "if needed: the later one replaces this one)"
+)
+UPLOAD_TABLE_COUNTS = "{table}: {rows:,} แถว — {counts}"
+UPLOAD_NOTE = "หมายเหตุ: {note}"
+UPLOAD_MESSAGES = "ข้อความจากการตรวจ (messages)"
+UPLOAD_NO_MESSAGES = "ไม่มีข้อความ ทุกแถวผ่าน (no messages: every row passes)"
+UPLOAD_SEVERITY = {"quarantine": "✗ ต้องแก้ไข", "flag": "! โปรดตรวจ", "file": "✗ ทั้งไฟล์"}
+C_ENGLISH = "English"
