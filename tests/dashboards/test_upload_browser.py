@@ -15,6 +15,7 @@ from pipelines.upload import records
 from tests.browser import launch_chromium, offline_context, require_chromium
 from tests.dashboards.login import log_in_browser
 from tests.dashboards.test_browser import settle, streamlit_app, whole_page_shot
+from tests.dashboards.test_login_browser import shows
 from tests.dashboards.test_upload_page import BAD, dlit_csv
 
 pytestmark = pytest.mark.browser
@@ -32,15 +33,6 @@ def app_url(upload_root, tmp_path_factory):
     require_chromium()
     with streamlit_app("dashboards/app.py", upload_root, tmp_path_factory.mktemp("upload_log") / "streamlit.log") as url:
         yield url
-
-
-def shows(page, text: str, timeout: float = 60_000) -> None:
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.get_by_text(text).first.wait_for(timeout=timeout)
-    except PlaywrightTimeout:
-        raise AssertionError(f"{text!r} not shown; the page shows: {page.locator('body').inner_text()[:1500]!r}") from None
 
 
 def send(page, name: str, data: bytes) -> None:
