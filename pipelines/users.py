@@ -28,9 +28,11 @@ new password (`khlang users passwd`). A correct password resets the count.
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 import stat
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -157,12 +159,22 @@ def _check_password(password: str) -> None:
                            "a password needs 8 characters at least, with no space at either end")
 
 
+def _hash(password: str) -> str:
+    """A bcrypt hash by the library's Hasher. Importing the library imports Streamlit, which warns about
+    a missing app session when run from `khlang`: those warnings of the first import are not shown."""
+    if "streamlit_authenticator" not in sys.modules:
+        logging.disable(logging.WARNING)
+    try:
+        from streamlit_authenticator import Hasher
+    finally:
+        logging.disable(logging.NOTSET)
+    return Hasher.hash(password)
+
+
 def add_user(config: dict, username: str, *, role: str, password: str, name: str | None = None,
              school_code: str | None = None, email: str | None = None) -> User:
     """Add (or replace) a user in `config` with a bcrypt hash of `password` (the library's Hasher).
     A school user is bound to its school code; other roles have none."""
-    from streamlit_authenticator import Hasher
-
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
         raise UsersProblem(f"ชื่อผู้ใช้ {username!r} ใช้ได้เฉพาะ a-z 0-9 _ . - ยาว 2–32 ตัว",
@@ -175,7 +187,7 @@ def add_user(config: dict, username: str, *, role: str, password: str, name: str
     if role != "school" and school_code:
         raise UsersProblem("รหัสสถานศึกษาใช้กับบทบาท school เท่านั้น", "a school code is for the school role only")
     _check_password(password)
-    entry = {"name": name or username, "email": email or f"{username}@khlang.invalid", "password": Hasher.hash(password),
+    entry = {"name": name or username, "email": email or f"{username}@khlang.invalid", "password": _hash(password),
              "role": role}
     if role == "school":
         entry["school_code"] = school_code
@@ -186,13 +198,11 @@ def add_user(config: dict, username: str, *, role: str, password: str, name: str
 
 def set_password(config: dict, username: str, password: str) -> None:
     """A new bcrypt hash for `username`; clears the failed-login count and any lock."""
-    from streamlit_authenticator import Hasher
-
     entry = config["credentials"]["usernames"].get(username.strip().lower())
     if entry is None:
         raise UsersProblem(f"ไม่มีผู้ใช้ {username}", f"no user {username}")
     _check_password(password)
-    entry["password"] = Hasher.hash(password)
+    entry["password"] = _hash(password)
     entry["failed_login_attempts"] = 0
     entry.pop("locked_until", None)
 
@@ -247,3 +257,22 @@ def record_logout(username: str, path: Path | None = None) -> None:
         entry = config["credentials"]["usernames"].get(username)
         if entry is not None:
             entry["logged_in"] = False
+
+
+def create_demo_users(schools: list[tuple[str, str]], path: Path | None = None) -> list[tuple[User, str]] | None:
+    """`khlang demo`'s users when there is no users file yet: one per staff role (director, ict, analyst)
+    and one per school given as (code, name), named `school_<code>`. Returns each user with its random
+    first password, to be printed once; only the hash is stored. None when a users file exists: it is kept."""
+    path = path or users_file()
+    if path.exists():
+        return None
+    made = []
+    with updating(path, create=True) as config:
+        for role in ("director", "ict", "analyst"):
+            password = new_password()
+            made.append((add_user(config, role, role=role, password=password, name=ROLES[role][0]), password))
+        for code, name in schools:
+            password = new_password()
+            made.append((add_user(config, f"school_{code}", role="school", password=password, name=name,
+                                  school_code=code), password))
+    return made

@@ -9,6 +9,7 @@
     khlang serve                     Dagster UI, dashboards and Data Docs on localhost (Ctrl+C stops all)
     khlang suites                    regenerate expectations/suites/*.json from the contracts
     khlang key create|show           the keys that hash personal identifiers (PII-01) and sign the audit log
+    khlang users add|list|passwd     the dashboards' users and roles (passwords hashed, file outside the repo)
     khlang template SURVEY --out FILE.xlsx   blank .xlsx template of a survey (Thai headers, drop-downs, instructions)
     khlang report --period 2569 --out FILE.pdf   the director's summary report: a Thai PDF of the period on A4
     khlang pii-scan [--version V] [--path DIR]   citizen IDs, phones or known names in versions and exports (exit 1)
@@ -26,6 +27,7 @@ import argparse
 import os
 
 from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, release, report, serve, sql, suites, template
+from pipelines.cli import users
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -74,7 +76,10 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=sql.cmd_sql)
     v = sub.add_parser("serve", help="Dagster UI, Streamlit dashboards and the GX Data Docs on localhost; "
                                             "Ctrl+C or SIGTERM stops them all")
-    v.add_argument("--host", default="127.0.0.1")
+    v.add_argument("--host", default="127.0.0.1", help="the dashboards' address (default 127.0.0.1; they ask for a login)")
+    v.add_argument("--dagster-host", default="127.0.0.1",
+                   help="the Dagster UI's address: 127.0.0.1 whatever --host is, since Dagster has no login; "
+                        "another only behind the office's login (README)")
     v.add_argument("--dagster-port", type=int, default=DEFAULT_PORTS["dagster"])
     v.add_argument("--streamlit-port", type=int, default=DEFAULT_PORTS["streamlit"])
     v.add_argument("--docs-port", type=int, default=DEFAULT_PORTS["docs"],
@@ -86,6 +91,7 @@ def parser() -> argparse.ArgumentParser:
     g = sub.add_parser("suites", help="regenerate expectations/suites/*.json from the contracts")
     g.set_defaults(func=suites.cmd_suites)
     template.add_parser(sub)
+    users.add_parser(sub)
     report.add_parser(sub)
     pii_scan.add_parser(sub)
     audit.add_parser(sub)

@@ -133,4 +133,31 @@ Data Docs http://127.0.0.1:{DEFAULT_PORTS["docs"]}
 {chr(10).join(launch)}
 """
     )
+    _demo_users(h, khlang)  # last, so the first passwords are the last thing on the screen
     return 0 if summary.success else 2
+
+
+def _demo_users(h: Home, khlang: str) -> None:
+    """The dashboards' users, made when there is no users file (one per staff role, and one for each of
+    two register schools that sent their DLTV survey), their first passwords printed here only; an
+    existing users file is kept as it is (pipelines/users.py)."""
+    import polars as pl
+
+    from pipelines.cli.users import user_lines
+    from pipelines.users import create_demo_users, users_file
+    from warehouse.publish import read_snapshot
+
+    sent = read_snapshot(h, "dltv_equipment").get_column("school_code").drop_nulls().unique()
+    schools = read_snapshot(h, "schools").filter(pl.col("school_code").is_in(sent.implode())).sort("school_code")
+    made = create_demo_users(schools.select("school_code", "school_name").head(2).rows())
+    if made is None:
+        _out(f"ผู้ใช้แดชบอร์ด: ใช้แฟ้มผู้ใช้ที่มีอยู่ ไม่ได้สร้างใหม่ / dashboard users: the existing users file is kept: "
+             f"{users_file()}\n    ({khlang} users list · {khlang} users passwd NAME: a new password)")
+        return
+    _out("\n".join([
+        f"ผู้ใช้แดชบอร์ด / dashboard users ({users_file()}, อ่านได้เฉพาะเจ้าของ / owner-only)",
+        "  รหัสผ่านแรกแสดงครั้งเดียวนี้ ไม่ได้เก็บเป็นข้อความ — จดไว้ หรือตั้งใหม่ด้วย "
+        f"{khlang} users passwd NAME",
+        "  first passwords, shown this once and never stored in plain text: note them, or set new ones with "
+        f"{khlang} users passwd NAME",
+        *user_lines(made)]))

@@ -1,7 +1,9 @@
 """`khlang serve`: the Dagster UI, the dashboards and the Data Docs on this machine, until Ctrl+C or SIGTERM.
 
 The GX Data Docs site is served from this process (`expectations.docs`, a thread, localhost only) on
---docs-port, and Streamlit is told its URL ($KHLANG_DOCS_URL).
+--docs-port, and Streamlit is told its URL ($KHLANG_DOCS_URL). The Dagster UI has no login, so it listens
+on 127.0.0.1 whatever --host the dashboards get (which ask for a login: dashboards/access.py), unless
+--dagster-host names another address (README: behind the office's login only).
 
 Each child (`dagster dev`, which starts its own webserver, daemon and code servers; Streamlit) runs in a
 session and process group of its own. On Ctrl+C, SIGTERM or SIGHUP, or when one child stops, every
@@ -160,32 +162,46 @@ def _child_env(h) -> dict[str, str]:
             "TZ": bangkok_tz_env(), "PYTHONUNBUFFERED": "1"}
 
 
+def _users_line() -> str:
+    """Where the dashboards' users are, or how to make them (the dashboards show only a login form)."""
+    from pipelines.users import users_file
+
+    path = users_file()
+    if path.exists():
+        return f"ผู้ใช้แดชบอร์ด / dashboard users:  {path}  (khlang users list)"
+    return (f"ยังไม่มีผู้ใช้แดชบอร์ด สร้างด้วย khlang users add / no dashboard users yet ({path}): "
+            f"khlang users add NAME --role director|ict|analyst|school")
+
+
 def cmd_serve(args) -> int:
     from expectations import docs
     from pipelines.run import instance_for
 
     h = home()
     docs_host = args.host if docs.is_loopback(args.host) else "127.0.0.1"  # Data Docs never leave this machine
-    ports = {"Dagster (--dagster-port)": args.dagster_port, "Streamlit (--streamlit-port)": args.streamlit_port}
-    busy = [f"{name} {port}" for name, port in ports.items() if not port_free(args.host, port)]
-    if not port_free(docs_host, args.docs_port):
-        busy.append(f"Data Docs (--docs-port) {args.docs_port}")
+    # Dagster has no login: on this machine only, whatever --host the dashboards get, unless --dagster-host
+    # names another address explicitly (README: put it behind the office's login first).
+    dagster_host = getattr(args, "dagster_host", None) or "127.0.0.1"
+    hosts = {"Dagster (--dagster-port)": (dagster_host, args.dagster_port),
+             "Streamlit (--streamlit-port)": (args.host, args.streamlit_port),
+             "Data Docs (--docs-port)": (docs_host, args.docs_port)}
+    busy = [f"{name} {port} ({host})" for name, (host, port) in hosts.items() if not port_free(host, port)]
     if busy:
-        print(f"พอร์ตถูกใช้อยู่แล้ว / port already in use on {args.host}: {', '.join(busy)} — "
+        print(f"พอร์ตถูกใช้อยู่แล้ว / port already in use: {', '.join(busy)} — "
               f"ปิดโปรแกรมที่ใช้อยู่ หรือเลือกพอร์ตอื่น / stop what holds it, or choose another port", file=sys.stderr)
         return 2
     instance_for(h).dispose()  # writes dagster.yaml
     env = _child_env(h)
     repo = Path(__file__).resolve().parent.parent.parent
     commands = {
-        "dagster": [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions", "-h", args.host,
+        "dagster": [sys.executable, "-m", "dagster", "dev", "-m", "assets.definitions", "-h", dagster_host,
                     "-p", str(args.dagster_port)],
         "streamlit": [sys.executable, "-m", "streamlit", "run", str(repo / "dashboards" / "app.py"),
                       "--server.address", args.host, "--server.port", str(args.streamlit_port),
                       "--server.headless", "true", "--browser.gatherUsageStats", "false",
                       "--client.toolbarMode", "viewer"],
     }
-    dagster_url = f"http://{args.host}:{args.dagster_port}"
+    dagster_url = f"http://{dagster_host}:{args.dagster_port}"
     docs_server = docs.make_server(h, docs_host, args.docs_port)
     env[ENV_DOCS_URL] = docs.url(docs_server)
     children: list[subprocess.Popen] = []
@@ -199,6 +215,7 @@ def cmd_serve(args) -> int:
         _out(f"ข้อมูล / data root:  {h.root}\n"
              f"Dagster UI:  {dagster_url}\n"
              f"แดชบอร์ด / dashboards:  http://{args.host}:{args.streamlit_port}\n"
+             f"{_users_line()}\n"
              f"GX Data Docs:  {env[ENV_DOCS_URL]}\n"
              f"(Ctrl+C เพื่อหยุดทั้งหมด / Ctrl+C stops everything)")
         ready = False
@@ -209,8 +226,7 @@ def cmd_serve(args) -> int:
                           f"(exit {p.returncode}): stopping everything", file=sys.stderr, flush=True)
                     code = 1
                     raise _Stop(0)
-            if not ready and all(port_answers(args.host, port) for port in ports.values()) \
-                    and port_answers(docs_host, args.docs_port):
+            if not ready and all(port_answers(host, port) for host, port in hosts.values()):
                 ready = True
                 _out("พร้อมใช้งาน / ready")
             time.sleep(0.5)

@@ -123,3 +123,46 @@ def test_first_passwords_are_random_and_readable():
     words = {users.new_password() for _ in range(50)}
     assert len(words) == 50
     assert all(len(w) == 14 and set(w) <= set(users.PASSWORD_ALPHABET + "-") for w in words)
+
+
+def test_the_demo_makes_one_user_per_role_once(path):
+    made = users.create_demo_users([(SCHOOL, "โรงเรียนบ้านป่าเปือย"), ("1040017117", "โรงเรียนบ้านหนองเรือ")], path)
+    assert [(u.username, u.role, u.school_code) for u, _ in made] == [
+        ("director", "director", None), ("ict", "ict", None), ("analyst", "analyst", None),
+        (f"school_{SCHOOL}", "school", SCHOOL), ("school_1040017117", "school", "1040017117")]
+    config = users.load(path)
+    for user, password in made:
+        assert bcrypt.checkpw(password.encode(), config["credentials"]["usernames"][user.username]["password"].encode())
+        assert password not in path.read_text(encoding="utf-8")
+    assert config["credentials"]["usernames"][f"school_{SCHOOL}"]["name"] == "โรงเรียนบ้านป่าเปือย"
+    before = path.read_bytes()
+    assert users.create_demo_users([(SCHOOL, "x")], path) is None, "an existing users file is kept"
+    assert path.read_bytes() == before
+
+
+def test_khlang_users_add_list_passwd(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    path = tmp_path / "users.yaml"
+    monkeypatch.setenv(users.ENV_USERS_FILE, str(path))
+    monkeypatch.setenv("KHLANG_HOME", str(tmp_path / "nothing_published"))
+    assert main(["users", "add", "somchai", "--role", "director", "--name", "นายสมชาย ใจดี"]) == 0
+    first = capsys.readouterr().out.splitlines()[-1].split()[1]  # "    somchai  xxxx-xxxx-xxxx   ผู้อำนวยการ ..."
+    entry = users.load(path)["credentials"]["usernames"]["somchai"]
+    assert bcrypt.checkpw(first.encode(), entry["password"].encode()) and first not in path.read_text(encoding="utf-8")
+    assert main(["users", "add", "somchai", "--role", "ict"]) == 2 and "exists" in capsys.readouterr().err
+    assert main(["users", "add", "school_a", "--role", "school"]) == 2 and "10-digit" in capsys.readouterr().err
+    assert main(["users", "add", "school_a", "--role", "school", "--school", SCHOOL]) == 0
+    for _ in range(users.MAX_FAILED):
+        users.record_failure("somchai", path)
+    capsys.readouterr()
+    assert main(["users", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert "somchai" in listed and "locked until" in listed and SCHOOL in listed and users.ROLES["school"][0] in listed
+    assert main(["users", "passwd", "somchai"]) == 0
+    second = capsys.readouterr().out.splitlines()[-1].split()[1]
+    entry = users.load(path)["credentials"]["usernames"]["somchai"]
+    assert bcrypt.checkpw(second.encode(), entry["password"].encode()) and users.locked_until(entry) is None
+    assert main(["users", "passwd", "nobody"]) == 2
+    assert main(["users", "list"]) == 0
+    assert users.load(path)["cookie"]["key"] not in capsys.readouterr().out, "the cookie key is never printed"
