@@ -55,16 +55,24 @@ from .survey_plans import plan_2568, plan_2569
 from .truth import ground_truth
 
 MIN_SCHOOLS = 150
+# The families written after the DLTV core, each from its own generator (so leaving one out changes no
+# other file's bytes): a test about DLTV alone generates a smaller district and runs a shorter night.
+FAMILIES = ("platform", "dlit", "admin")
 
 
-def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = DEFAULT_EVENTS) -> dict:
+def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = DEFAULT_EVENTS,
+             families: tuple[str, ...] = FAMILIES) -> dict:
     """Write the sample district's landing files under root/landing and the ground truth to
     root/sample/expected.json; return the ground truth. Same seed and size -> identical bytes.
-    `events`: rows of the digital platforms' event logs (0: no platform files; see `platform.py`)."""
+    `events`: rows of the digital platforms' event logs (0: no platform files; see `platform.py`).
+    `families`: which of FAMILIES to write besides the school register and DLTV (default: all)."""
     if n_schools < MIN_SCHOOLS:
         raise ValueError(f"n_schools must be at least {MIN_SCHOOLS} to hold every injected case")
     if events and events < MIN_EVENTS:
         raise ValueError(f"events must be 0 (no platform files) or at least {MIN_EVENTS}")
+    unknown = set(families) - set(FAMILIES)
+    if unknown:
+        raise ValueError(f"unknown families {sorted(unknown)}: choose from {FAMILIES}")
     root = Path(root)
     rng = random.Random(seed)
     codes = Codes(rng, n_schools)
@@ -116,10 +124,12 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = D
                  lambda p, row=row, layout=layout: write_equipment_xlsx(p, [row], layout, rng))
 
     expected = ground_truth(seed, n_schools, land.files, schools)
-    if events:  # last, from its own generators: the files above stay the same whatever `events` is
+    if events and "platform" in families:  # last, from its own generators: the files above stay the same
         merge_truth(expected, write_platform(land, schools, seed, events))
-    merge_truth(expected, write_dlit(land, schools, seed))  # DLIT usage: own generator
-    merge_truth(expected, write_admin(land, schools, seed))  # four-area workbooks: own generator, arrive last
+    if "dlit" in families:
+        merge_truth(expected, write_dlit(land, schools, seed))  # DLIT usage: own generator
+    if "admin" in families:
+        merge_truth(expected, write_admin(land, schools, seed))  # four-area workbooks: own generator, arrive last
     out = root / "sample" / "expected.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes((json.dumps(expected, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
