@@ -16,8 +16,10 @@ import polars as pl
 from assets.metadata import md_table
 from assets.partitions import fiscal_years, today
 from assets.raw import FILE_REPORT, raw_key
+from expectations import store as gx_store
 from expectations.results import ExpectationOutcome, Validation
 from assets.resources import KhlangHome
+from pipelines import reuse
 from pipelines.attention import judge
 from pipelines.casting import cast
 from pipelines.outcomes import OUTCOMES, outcome_counts
@@ -184,6 +186,20 @@ def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
     return _validated
 
 
+def _kept_result(home, contract: Contract, kept: dict) -> tuple[pl.DataFrame, Validation]:
+    """The rows and GX outcomes of the last validation, read back from the lake as it wrote them."""
+    rows = pl.concat([lake.read(home, "validated", contract.table, k) for k in kept["written"]], how="diagonal_relaxed")
+    frame = lake.read(home, "checks", "expectations", contract.table)
+    rules = {rid: _rule(contract, rid) for rid in rule_ids(contract)}
+    outcomes = [
+        ExpectationOutcome(r["rule_id"], r["check_key"], rules[r["rule_id"]].severity if r["rule_id"] in rules else "",
+                           r["expectation"], r["columns"], r["success"], r["element_count"], r["unexpected_count"])
+        for r in frame.iter_rows(named=True)
+    ]
+    docs = home.data_docs if home.data_docs.exists() else None  # (the root may have moved since)
+    return rows, Validation(contract.table, pl.DataFrame(), outcomes, docs, 0.0)
+
+
 def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
     if contract.load == "incremental":
         return build_incremental_asset(contract)
@@ -216,33 +232,52 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
             typed = typed.filter(pl.col("_period").cast(pl.String).is_in(keys))
         register = current_rows(home, "schools") if "register" in contract.enrich else None
         allocations = current_rows(home, "dltv_allocation") if "recent_allocations" in contract.enrich else None
-        checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root)
-        seconds.update(checked.seconds)
-        t = time.perf_counter()
-        rows = checked.rows
-        for k in keys:
-            part = rows.filter(pl.col("_period").cast(pl.String) == k) if partitioned else rows
-            target = lake.path(home, "validated", contract.table, k)
-            if part.height:
-                lake.write(part, target)
-            else:
-                target.unlink(missing_ok=True)  # the year has no rows any more: nothing stale remains
-        periods = sorted({str(p) for p in rows.get_column("_period").drop_nulls().to_list()}) or keys
-        # The latest GX run of this table (its `periods` column says which years it covered).
-        lake.write(_expectation_frame(contract, checked.validation, periods),
-                   lake.path(home, "checks", "expectations", contract.table))
-        seconds["write"] = time.perf_counter() - t
+        inputs = (contract.table, keys, today(), reuse.frame_digest(typed), reuse.frame_digest(register),
+                  reuse.frame_digest(allocations))
+        wanted = reuse.stamp(*inputs)
+        kept = reuse.reusable(home, "validated", contract.table, wanted,
+                              [lake.path(home, "checks", "expectations", contract.table)])
+        if kept is not None and not (gx_store.sound(home, contract.table) and all(
+                lake.path(home, "validated", contract.table, k).exists() for k in kept["written"])):
+            kept = None
+        if kept is not None:  # the same rows, references, rules and day as the last validation: its result
+            rows, validation = _kept_result(home, contract, kept)
+            periods = kept["periods"]
+        else:
+            reuse.forget(home, "validated", contract.table)
+            checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root)
+            seconds.update(checked.seconds)
+            t = time.perf_counter()
+            rows, validation = checked.rows, checked.validation
+            written = []
+            for k in keys:
+                part = rows.filter(pl.col("_period").cast(pl.String) == k) if partitioned else rows
+                target = lake.path(home, "validated", contract.table, k)
+                if part.height:
+                    lake.write(part, target)
+                    written.append(k)
+                else:
+                    target.unlink(missing_ok=True)  # the year has no rows any more: nothing stale remains
+            periods = sorted({str(p) for p in rows.get_column("_period").drop_nulls().to_list()}) or keys
+            # The latest GX run of this table (its `periods` column says which years it covered).
+            lake.write(_expectation_frame(contract, validation, periods),
+                       lake.path(home, "checks", "expectations", contract.table))
+            seconds["write"] = time.perf_counter() - t
+            if written:  # (an empty table is validated again: there are no rows to read back)
+                reuse.remember(home, "validated", contract.table, wanted,
+                               {"written": written, "periods": periods})
         yield dg.MaterializeResult(
             metadata={
                 "rows": rows.height,
                 **outcome_counts(rows),
-                "gx_seconds": round(checked.validation.seconds, 2),
-                "data_docs": dg.MetadataValue.path(str(checked.validation.data_docs)),
+                "reused": kept is not None,
+                "gx_seconds": round(validation.seconds, 2),
+                "data_docs": dg.MetadataValue.path(str(validation.data_docs)),
                 "periods": ", ".join(periods),
                 **{f"seconds_{k}": round(v, 2) for k, v in seconds.items()},
             }
         )
-        yield from _check_results(contract, rows, checked.validation)
+        yield from _check_results(contract, rows, validation)
 
     return _validated
 

@@ -3,14 +3,15 @@
 Everything GX keeps there is either derived from the contracts (suites, validation definitions,
 checkpoints, the pandas data source in great_expectations.yml: recreated by `add_or_update` on every
 validation) or a record of past runs (validation results, Data Docs). So at the start of every run,
-under the run lock, the derived stores are removed and rebuilt by the run itself, and a record that a
-killed run left half-written is dropped instead of breaking every later run.
+under the run lock, a derived file or a record that a killed run left half-written (not readable) is
+dropped instead of breaking every later run; the table's next validation makes it again. Readable
+derived files stay: a table whose validation is reused tonight (`pipelines.reuse`) keeps its suite, and
+its pages in the Data Docs site, which GX builds from the stores.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import yaml
@@ -28,9 +29,10 @@ def reset(home: Home) -> list[str]:
         return []
     removed = []
     for name in DERIVED:
-        if (root / name).exists():
-            shutil.rmtree(root / name)
-            removed.append(f"gx/{name}/")
+        for p in sorted((root / name).glob("*.json")):
+            if not readable_json(p):
+                p.unlink()
+                removed.append(f"gx/{name}/{p.name} (unreadable)")
     config = root / CONFIG
     if config.exists():
         try:
@@ -42,9 +44,21 @@ def reset(home: Home) -> list[str]:
     results = root / "uncommitted" / "validations"
     if results.exists():
         for p in results.rglob("*.json"):
-            try:
-                json.loads(p.read_text(encoding="utf-8"))
-            except (ValueError, UnicodeDecodeError):
+            if not readable_json(p):
                 p.unlink()
                 removed.append(f"{p.relative_to(home.root)} (half-written)")
     return removed
+
+
+def readable_json(path: Path) -> bool:
+    try:
+        json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
+def sound(home: Home, table: str) -> bool:
+    """Whether the table's derived GX objects (suite, validation definition, checkpoint) are all there
+    and readable: else a reused validation would leave the project without them."""
+    return all(readable_json(home.gx / name / f"{table}.json") for name in DERIVED)

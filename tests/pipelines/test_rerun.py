@@ -18,6 +18,26 @@ def _snapshot(h, version):
     return {t: read_snapshot(h, t, version) for t in COMPARED}
 
 
+def _reused(h, run_id: str) -> dict[str, bool]:
+    """Which survey validations and marts a run took over unchanged from the night before."""
+    import dagster as dg
+
+    from pipelines.run import instance_for
+
+    with instance_for(h) as instance:
+        events = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    seen = {}
+    for e in events:
+        m = e.dagster_event.event_specific_data.materialization
+        if "reused" in m.metadata:
+            seen[m.asset_key.to_user_string()] = m.metadata["reused"].value
+    return seen
+
+
+def _every_table(h, version):
+    return {p.stem: read_snapshot(h, p.stem, version) for p in sorted((h.versions / version).glob("*.parquet"))}
+
+
 def test_rerun_publishes_the_same_tables_and_a_bad_file_changes_nothing_else(demo_home, tmp_path):
     h = demo_home.__class__(tmp_path / "root")
     shutil.copytree(demo_home.root, h.root)
@@ -25,8 +45,14 @@ def test_rerun_publishes_the_same_tables_and_a_bad_file_changes_nothing_else(dem
     assert first.success and first.version == "v0002"
     second = run_nightly(h)
     assert second.success and second.version == "v0003"
-    a, b = _snapshot(h, "v0002"), _snapshot(h, "v0003")
-    for t in COMPARED:
+    # Nothing changed: every survey validation and every mart is taken over, not done again
+    # (pipelines/reuse.py), and every published table is the same as the night before.
+    reused = _reused(h, second.run_id)
+    assert reused and all(reused.values()), [k for k, v in reused.items() if not v]
+    assert {k.split("/")[0] for k in reused} == {"validated", "marts"}
+    a, b = _every_table(h, "v0002"), _every_table(h, "v0003")
+    assert a.keys() == b.keys() and set(COMPARED) <= a.keys()
+    for t in a:
         assert a[t].equals(b[t]), f"{t} changed on a re-run"
     assert query(h, "SELECT count(*) FROM (SELECT school_code, fiscal_year FROM dltv_equipment GROUP BY ALL HAVING count(*) > 1)").item() == 0
 
@@ -39,6 +65,20 @@ def test_rerun_publishes_the_same_tables_and_a_bad_file_changes_nothing_else(dem
     c = _snapshot(h, third.version)
     for t in COMPARED:
         assert a[t].equals(c[t]), f"{t} changed because of a bad file"
+
+    # A stamp that does not match what went in (here: written by hand) means the work is done again.
+    # The register it validates is the same, so the tables enriched with it keep their validations.
+    stamp_before = (h.lake / "stamps" / "validated" / "dltv_equipment.json").read_bytes()
+    (h.lake / "stamps" / "validated" / "schools.json").write_text('{"stamp": "other"}', encoding="utf-8")
+    fourth = run_nightly(h)
+    assert fourth.success
+    again = _reused(h, fourth.run_id)
+    assert again["validated/schools"] is False
+    assert again["validated/dltv_equipment"] is True and again["validated/dltv_allocation"] is True
+    assert (h.lake / "stamps" / "validated" / "dltv_equipment.json").read_bytes() == stamp_before
+    d = _every_table(h, fourth.version)
+    for t in ("schools", "dltv_equipment", "coverage", "school_profile"):
+        assert d[t].equals(b[t]), f"{t} changed when validated again"
 
 
 def test_a_crashing_run_keeps_the_published_version(demo_home, tmp_path, monkeypatch):

@@ -69,6 +69,19 @@ def test_same_seed_gives_identical_bytes(district, tmp_path):
     assert json.loads((root / "sample" / "expected.json").read_text(encoding="utf-8")) == expected
 
 
+def test_leaving_families_out_moves_no_other_file(district, tmp_path):
+    root, expected = district
+    slim = generate(tmp_path, seed=2569, n_schools=300, families=("dlit",))
+    full = _files(root / "landing")
+    kept = _files(tmp_path / "landing")
+    assert kept and all(full[name] == data for name, data in kept.items())
+    assert not any(name.startswith(("admin/", "platform")) for name in kept)
+    assert any(name.startswith("dlit_usage/") for name in kept)
+    assert set(slim["files"]) <= set(expected["files"])
+    with pytest.raises(ValueError, match="unknown families"):
+        generate(tmp_path / "other", families=("dltv_typo",))
+
+
 def test_another_seed_gives_other_files(district, tmp_path):
     root, _ = district
     generate(tmp_path, seed=7, n_schools=300)
