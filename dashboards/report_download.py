@@ -52,9 +52,21 @@ def _version_and_ready(home: config.Home, period: int) -> tuple[str, bool]:
         return data.info()["version"], figures.has_data(period)
 
 
-def report_button(home: config.Home, period: int, *, key: str = "director_report") -> bool:
+def recorded_pdf(root: str, token: str, version: str, period: int, user: str | None, role: str | None) -> bytes:
+    """The report's bytes for a person who clicked, recorded first in the audit log as `khlang report`
+    records its own (action report): a report whose entry cannot be written is not handed out."""
+    from pipelines import audit
+
+    home = config.home(Path(root))
+    audit.record(home, "report", user=user, role=role, target=file_name(period, version), period=period,
+                 version=version, via="dashboard")
+    return report_pdf(root, token, version, period)
+
+
+def report_button(home: config.Home, period: int, *, user=None, key: str = "director_report") -> bool:
     """A download button for the report of `period` (a BE year) from the version published now; disabled,
-    saying why, when the period has no data. Returns True on the click (as st.download_button does)."""
+    saying why, when the period has no data. `user` (dashboards.access.User): who is recorded in the audit
+    log when the report is handed out. Returns True on the click (as st.download_button does)."""
     token = data.version_token(home)
     if token is None:
         st.info(L.NOT_PUBLISHED, icon=":material/info:")
@@ -64,6 +76,7 @@ def report_button(home: config.Home, period: int, *, key: str = "director_report
         return st.download_button(LABEL, data=b"", file_name=file_name(period, version), mime=MIME, key=key,
                                   disabled=True, help=NO_DATA.format(period=period), icon=":material/picture_as_pdf:")
     root = str(home.root)
+    who, role = (user.username, user.role) if user is not None else (None, None)
     return st.download_button(
-        LABEL, data=lambda: report_pdf(root, token, version, period), file_name=file_name(period, version), mime=MIME,
+        LABEL, data=lambda: recorded_pdf(root, token, version, period, who, role), file_name=file_name(period, version), mime=MIME,
         key=key, on_click="ignore", help=HELP.format(period=period, version=version), icon=":material/picture_as_pdf:")

@@ -10,8 +10,9 @@ import streamlit as st
 
 from dashboards import access, charts, data, fmt, ui
 from dashboards import labels as L
+from dashboards.report_download import report_button
 
-access.require("overview")  # first: the role may open this page, before anything is read
+user = access.require("overview")  # first: the role may open this page, before anything is read
 
 COVERAGE_RULE = "COV-01"  # the DLTV survey's coverage entry in the contract (dltv_equipment.yaml)
 
@@ -25,6 +26,7 @@ prev = year - 1 if year - 1 in years else None
 
 info = data.info()
 st.caption(L.UPDATED.format(when=fmt.thai_datetime(info["published_at"]), version=info["version"]))
+report_button(data.current_home(), year, user=user)  # the director's printed report (สรุปรายงานผลเสนอ ผอ.สพท.)
 
 
 def coverage_of(y: int | None) -> dict:

@@ -24,8 +24,9 @@ def page() -> None:
     """What a page does: one button for a year with data, one for a year without."""
     from dashboards import data
     from dashboards.report_download import report_button
+    from pipelines.users import User
 
-    report_button(data.current_home(), 2569)
+    report_button(data.current_home(), 2569, user=User("somchai.d", "สมชาย ใจดี", "director"))
     report_button(data.current_home(), 2575, key="no_data")
 
 
@@ -69,6 +70,11 @@ def test_the_button_offers_the_pdf_built_on_click_and_cached(demo_home, monkeypa
     assert len(document) >= 3 and tuple(round(x) for x in document[0].get_size()) == (595, 842)
     assert "2569" in document[0].get_textpage().get_text_range()
     assert clicks["director_report"]() == pdf and clicks["builds"] == 1, "a second click is served from the cache"
+    from pipelines import audit
+
+    handed = audit.read(demo_home).filter(action="report", user="somchai.d")
+    assert handed.height == 2 and set(handed.get_column("role")) == {"director"}, "each click is in the audit log"
+    assert handed.get_column("target").to_list() == [report_download.file_name(2569, "v0001")] * 2
 
 
 def test_before_anything_is_published_the_page_says_so_and_offers_nothing(tmp_path, monkeypatch, clicks):
