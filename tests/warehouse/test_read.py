@@ -396,7 +396,15 @@ def test_moving_duckdbs_log_to_a_file_is_refused_without_crashing_khlang_sql(wh,
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("ด่าน SQL ไม่อนุญาตคำสั่งนี้") and "refused" in lines[0]
     assert "terminate" not in done.stderr and "Traceback" not in done.stderr
-    assert list(out.iterdir()) == [] and _fingerprint(wh.root) == before
+    # Nothing written but the statement's own entry in the audit log (khlang sql records every statement).
+    audit_dir = str(wh.root / "audit")
+    assert list(out.iterdir()) == []
+    assert {k: v for k, v in _fingerprint(wh.root).items() if not k.startswith(audit_dir)} == \
+        {k: v for k, v in before.items() if not k.startswith(audit_dir)}
+    from pipelines import audit
+
+    last = audit.read(wh).row(-1, named=True)
+    assert (last["action"], last["outcome"]) == ("sql", "refused") and "enable_logging" in last["target"]
 
 
 def test_the_dashboards_read_through_the_same_door(tmp_path, monkeypatch):
