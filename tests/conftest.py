@@ -69,16 +69,6 @@ def expected(demo_home) -> dict:
     return json.loads((demo_home.root / "sample" / "expected.json").read_text(encoding="utf-8"))
 
 
-@pytest.fixture
-def fresh_district(tmp_path) -> Home:
-    """A generated district not yet ingested, in its own root (safe to modify)."""
-    from pipelines.sample import generate
-
-    h = home(tmp_path / "district")
-    generate(h.root, seed=2569, n_schools=300)
-    return h
-
-
 def copy_landing(src: Home, dst: Path) -> Home:
     import shutil
 

@@ -17,11 +17,15 @@ def _tree(root, but: str | None = None):
     return {name: p.stat().st_mtime_ns for name, p in files.items() if not (but and name.startswith(but))}
 
 
-def test_ingest_json_reports_every_file_and_totals(fresh_district, monkeypatch, capsys):
-    monkeypatch.setenv("KHLANG_HOME", str(fresh_district.root))
+def test_ingest_json_reports_every_file_and_totals(demo_home, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    root = tmp_path / "root"  # the sample district's second night: every file is reported, not only new ones
+    shutil.copytree(demo_home.root, root)
+    monkeypatch.setenv("KHLANG_HOME", str(root))
     assert main(["ingest", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    expected = json.loads((fresh_district.root / "sample" / "expected.json").read_text(encoding="utf-8"))
+    expected = json.loads((root / "sample" / "expected.json").read_text(encoding="utf-8"))
     files = {f["file"]: f for f in out["files"]}
     assert set(files) == set(expected["files"])
     for name, f in files.items():
@@ -29,7 +33,7 @@ def test_ingest_json_reports_every_file_and_totals(fresh_district, monkeypatch, 
         assert (f["error"] is None) == (expected["files"][name]["error"] is None)
     for k in ("rows_in", "valid", "flagged", "quarantined", "superseded"):
         assert out["totals"][k] == sum(f[k] for f in out["files"])
-    assert out["version"] == "v0001" and out["success"]
+    assert out["version"] == "v0002" and out["success"]
 
 
 def test_ingest_json_on_a_failed_run_says_so_with_its_own_counts(demo_home, tmp_path, monkeypatch, capsys):
