@@ -291,9 +291,22 @@ def cmd_khlang(sub: str, args: list[str]) -> None:
     exec_in_venv([str(khlang), sub, *args])
 
 
+# One worker per core (up to four), each test module whole on one worker so that its module fixtures are
+# built once: on two cores the suite takes about 10 minutes instead of 17. `-n 0` runs it in one process.
+PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile"]
+
+
+def pytest_args(args: list[str]) -> list[str]:
+    """The user's pytest arguments, run in parallel unless they chose otherwise (or debug with --pdb)."""
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist", "--pdb", "--trace")) or a == "no:xdist"
+                 for a in args)
+    return args if chosen else [*PARALLEL, *args]
+
+
 def cmd_test(args: list[str]) -> int:
     setup()
     ensure_browser()
+    args = pytest_args(args)
     say("running pytest " + " ".join(args))
     rc = run([VENV_PY, "-m", "pytest", *args], cwd=ROOT, env=child_env())
     if rc == 5:

@@ -53,3 +53,19 @@ def test_without_a_path_folder_the_demo_prints_the_activation_line(user, monkeyp
     assert dev.ensure_launcher() is None and not (user / "khlang").exists()
     _, lines = how_to_run_khlang()
     assert f"source {Path(sys.prefix, 'bin', 'activate')}" in "\n".join(lines)
+
+
+def test_the_test_command_runs_on_every_core_unless_told_otherwise():
+    assert dev.pytest_args([]) == dev.PARALLEL
+    assert dev.pytest_args(["-k", "cells"]) == [*dev.PARALLEL, "-k", "cells"]
+    for own in (["-n", "0"], ["-n2"], ["--numprocesses=3"], ["--pdb"], ["-p", "no:xdist"]):
+        assert dev.pytest_args(own) == own, own
+
+
+def test_the_parallel_options_are_ones_the_pinned_pytest_xdist_knows(tmp_path):
+    """pytest itself parses the options: a worker's run of one passing test says so and exits 0."""
+    (tmp_path / "test_one.py").write_text("def test_one():\n    assert True\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pytest", *dev.PARALLEL, "-q", "-p", "no:cacheprovider",
+                           str(tmp_path / "test_one.py")], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
