@@ -1,7 +1,8 @@
 """Crashes cost nothing: a SIGKILLed ingest, two ingests at once, a corrupted GX store.
 
 Each killed run is a real `khlang ingest` process, stopped by SIGKILL from this test at a named pause
-point (pipelines/faults.py): while parsing, while validating, and at two moments of publishing.
+point (pipelines/faults.py): while parsing, while validating, at two moments of publishing, and before
+an incremental table's Delta commit.
 """
 
 from __future__ import annotations
@@ -101,33 +102,41 @@ def ingested(tmp_path_factory) -> Home:
     return h
 
 
-@pytest.mark.parametrize("stage,point", STAGES, ids=[s for s, _ in STAGES])
-def test_a_killed_ingest_costs_nothing(ingested, stage, point):
+def test_runs_killed_at_every_stage_change_nothing_and_the_next_run_cleans_up_after_them(ingested):
+    """Four `khlang ingest` runs SIGKILLed one after another, each at a later point (STAGES). After each,
+    what readers see is byte for byte what it was, and the run the tester saw stays STARTED; each next run
+    begins by cleaning up after the dead one. The night after them all publishes the same accounting as an
+    uninterrupted run and leaves nothing behind, and every dead run is marked failed."""
     h = ingested
     version = current_version(h)
     expected = _accounting(h, version)
     before = _published_bytes(h)
+    dead: list[int] = []
+    for stage, point in STAGES:
+        pid = _kill_at(h, point)
 
-    pid = _kill_at(h, point)
+        assert _published_bytes(h) == before, f"killed while {stage}: the published version changed"
+        assert current_version(h) == version and published_duckdb(h) == h.versions / version / "khlang.duckdb"
+        assert verified_version(h)["version"] == version
+        assert not is_locked(h), f"killed while {stage}: the kernel released the dead run's lock"
+        assert (h.state / HOLDER_FILE).exists(), "the dead run's holder note is what the next run finds"
+        assert _run_status(h, pid) == dg.DagsterRunStatus.STARTED  # what the tester saw: STARTED for ever
+        if dead:
+            assert _run_status(h, dead[-1]) == dg.DagsterRunStatus.FAILURE, f"the run killed while {stage} " \
+                "began by marking the one before it failed"
+        orphans = sorted(p.name for p in h.versions.iterdir() if p.name.startswith("v") and p.name not in
+                         {e["version"] for e in ledger(h)})
+        if point == "publish-commit":
+            assert orphans, "the run was killed with its folder in place"
+            with pytest.raises(VersionRefused, match="never published"):
+                verified_version(h, orphans[0])
+            from warehouse.export import ExportError, export_obec
 
-    assert _published_bytes(h) == before, f"killed while {stage}: the published version changed"
-    assert current_version(h) == version and published_duckdb(h) == h.versions / version / "khlang.duckdb"
-    assert verified_version(h)["version"] == version
-    assert not is_locked(h), "the kernel released the dead run's lock"
-    assert (h.state / HOLDER_FILE).exists(), "the dead run's holder note is what the next run finds"
-    assert _run_status(h, pid) == dg.DagsterRunStatus.STARTED  # what the tester saw: STARTED for ever
-    orphans = sorted(p.name for p in h.versions.iterdir() if p.name.startswith("v") and p.name not in
-                     {e["version"] for e in ledger(h)})
-    if point == "publish-commit":
-        assert orphans, "the run was killed with its folder in place"
-        with pytest.raises(VersionRefused, match="never published"):
-            verified_version(h, orphans[0])
-        from warehouse.export import ExportError, export_obec
-
-        with pytest.raises(ExportError):
-            export_obec(h, "dltv_equipment", 2569, h.root / "exports" / "orphan", version=orphans[0])
-    if point.startswith("publish"):
-        assert _temp_files(h) or orphans, "the kill left something for the next run to clean"
+            with pytest.raises(ExportError):
+                export_obec(h, "dltv_equipment", 2569, h.root / "exports" / "orphan", version=orphans[0])
+        if point.startswith("publish"):
+            assert _temp_files(h) or orphans, f"killed while {stage}: something is left for the next run to clean"
+        dead.append(pid)
 
     summary = run_nightly(h)
 
@@ -137,7 +146,8 @@ def test_a_killed_ingest_costs_nothing(ingested, stage, point):
     assert _temp_files(h) == []
     assert [p.name for p in h.versions.iterdir() if not p.name.startswith("v")] == []
     assert all(p.name in {e["version"] for e in ledger(h)} for p in h.versions.iterdir())
-    assert _run_status(h, pid) == dg.DagsterRunStatus.FAILURE, "the dead run no longer blocks the queue"
+    assert [_run_status(h, pid) for pid in dead] == [dg.DagsterRunStatus.FAILURE] * len(STAGES), \
+        "no dead run blocks the queue"
     assert not (h.state / HOLDER_FILE).exists()
 
 
@@ -185,8 +195,7 @@ def test_a_night_killed_before_its_delta_commit_adds_nothing_and_the_next_adds_i
     from tests.landing_days import add_day_of_events
     from warehouse import tables
 
-    h = ingested
-    assert run_nightly(h).success  # whatever earlier tests left, settled
+    h = ingested  # settled: every earlier test of this module ends with a night that published
     table = DeltaTable(str(tables.path(h, "platform_events")))
     before_version, before_rows = table.version(), tables.read(h, "platform_events", ["_row"]).height
     version = current_version(h)
