@@ -50,6 +50,13 @@ def users_file(tmp_path_factory) -> Path:
 from pipelines.config import Home, home  # noqa: E402
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Modules marked slow (whole nightly runs) first, in their own order: `dev.py test` hands whole
+    modules to its workers (pytest-xdist --dist loadfile) in this order, so the longest start at once
+    instead of leaving one worker running the last of them alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory) -> Home:
     """A data root with the generated sample district ingested and published (v0001)."""
