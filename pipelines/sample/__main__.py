@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from .district import generate
+from .district import FAMILIES, generate
 from .platform import DEFAULT_EVENTS
 
 
@@ -23,10 +23,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--schools", type=int, default=300)
     p.add_argument("--events", type=int, default=DEFAULT_EVENTS,
                    help=f"platform event rows (default {DEFAULT_EVENTS:,}; 0: no platform files)")
+    p.add_argument("--families", default=",".join(FAMILIES),
+                   help=f"which of {', '.join(FAMILIES)} to write besides the register and DLTV, comma-separated "
+                        "(default: all; empty: none)")
     args = p.parse_args(argv)
+    families = tuple(f for f in args.families.split(",") if f.strip())
     started = time.perf_counter()
     try:
-        expected = generate(args.out, seed=args.seed, n_schools=args.schools, events=args.events)
+        expected = generate(args.out, seed=args.seed, n_schools=args.schools, events=args.events,
+                            families=tuple(f.strip() for f in families))
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
