@@ -188,7 +188,11 @@ def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
 
 def _kept_result(home, contract: Contract, kept: dict) -> tuple[pl.DataFrame, Validation]:
     """The rows and GX outcomes of the last validation, read back from the lake as it wrote them."""
-    rows = pl.concat([lake.read(home, "validated", contract.table, k) for k in kept["written"]], how="diagonal_relaxed")
+    if kept["written"]:
+        rows = pl.concat([lake.read(home, "validated", contract.table, k) for k in kept["written"]],
+                         how="diagonal_relaxed")
+    else:  # a table with no rows (no school sent one yet): its columns were kept beside the stamp
+        rows = pl.read_parquet(reuse.kept_frame(home, "validated", contract.table))
     frame = lake.read(home, "checks", "expectations", contract.table)
     rules = {rid: _rule(contract, rid) for rid in rule_ids(contract)}
     outcomes = [
@@ -238,7 +242,8 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
         kept = reuse.reusable(home, "validated", contract.table, wanted,
                               [lake.path(home, "checks", "expectations", contract.table)])
         if kept is not None and not (gx_store.sound(home, contract.table) and all(
-                lake.path(home, "validated", contract.table, k).exists() for k in kept["written"])):
+                lake.path(home, "validated", contract.table, k).exists() for k in kept["written"])
+                and (kept["written"] or reuse.kept_frame(home, "validated", contract.table).exists())):
             kept = None
         if kept is not None:  # the same rows, references, rules and day as the last validation: its result
             rows, validation = _kept_result(home, contract, kept)
@@ -263,9 +268,9 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
             lake.write(_expectation_frame(contract, validation, periods),
                        lake.path(home, "checks", "expectations", contract.table))
             seconds["write"] = time.perf_counter() - t
-            if written:  # (an empty table is validated again: there are no rows to read back)
-                reuse.remember(home, "validated", contract.table, wanted,
-                               {"written": written, "periods": periods})
+            if not written:  # no rows to read back: the empty table's columns are kept instead
+                lake.write(rows.clear(), reuse.kept_frame(home, "validated", contract.table))
+            reuse.remember(home, "validated", contract.table, wanted, {"written": written, "periods": periods})
         yield dg.MaterializeResult(
             metadata={
                 "rows": rows.height,

@@ -87,6 +87,12 @@ def _stamp_file(home: Home, layer: str, name: str) -> Path:
     return home.lake / "stamps" / layer / f"{name}.json"
 
 
+def kept_frame(home: Home, layer: str, name: str) -> Path:
+    """Where a result with no output file of its own is kept beside its stamp: an empty table's
+    columns, which the next night reads back instead of validating nothing again."""
+    return home.lake / "stamps" / layer / f"{name}.parquet"
+
+
 def reusable(home: Home, layer: str, name: str, wanted: str, outputs: Iterable[Path]) -> dict | None:
     """The stamp's notes when the last result was made from the same inputs and its outputs are all
     still there; else None."""

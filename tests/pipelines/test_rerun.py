@@ -122,3 +122,25 @@ def test_unbalanced_row_accounting_fails_its_check_and_publishes_nothing(demo_ho
     assert not result.success
     assert "warehouse/published:row_accounting" in result.failed_checks
     assert h.duckdb_path.read_bytes() == before
+
+
+def test_a_survey_no_school_sent_is_validated_once_then_its_empty_table_is_reused(tmp_path):
+    """The register and DLTV only: DLIT and the four areas have no rows. The first night validates their
+    empty tables (GX runs, the columns are kept beside the stamp); the next takes them over like any
+    other unchanged table and publishes the same empty tables, with every column."""
+    from pipelines.config import home
+    from pipelines.sample import generate
+
+    h = home(tmp_path / "root")
+    generate(h.root, seed=2569, n_schools=150, events=0, families=())
+    first = run_nightly(h)
+    assert first.success
+    assert _reused(h, first.run_id)["validated/dlit_usage"] is False
+    second = run_nightly(h)
+    assert second.success
+    reused = _reused(h, second.run_id)
+    empty = ["dlit_usage", "admin_academic", "admin_budget", "admin_personnel", "admin_general"]
+    assert all(reused[f"validated/{t}"] for t in empty), reused
+    for t in empty:
+        a, b = read_snapshot(h, t, first.version), read_snapshot(h, t, second.version)
+        assert a.height == 0 and a.equals(b) and a.schema == b.schema, t
