@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets.automation import landing_sensor, nightly_job, nightly_schedule
+from assets.data_docs import data_docs
 from assets.landing import landing_files
 from assets.marts import mart_assets
 from assets.publish import published_warehouse
@@ -12,7 +13,7 @@ from assets.raw import raw_rows
 from assets.resources import KhlangHome
 from assets.validated import validated_assets
 
-ALL_ASSETS = [landing_files, raw_rows, *validated_assets, *mart_assets, published_warehouse]
+ALL_ASSETS = [landing_files, raw_rows, *validated_assets, data_docs, *mart_assets, published_warehouse]
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,

@@ -250,7 +250,8 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
             periods = kept["periods"]
         else:
             reuse.forget(home, "validated", contract.table)
-            checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root)
+            checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root,
+                                 docs=False)  # the site is built once, after every validation (assets/data_docs.py)
             seconds.update(checked.seconds)
             t = time.perf_counter()
             rows, validation = checked.rows, checked.validation

@@ -64,7 +64,7 @@ class Batch:
     fingerprint: str
     contents: tuple[dict, ...]
     today: date
-    docs: bool = True  # build the GX Data Docs with this batch (False: once, after the night's batches)
+    docs: bool = False  # build the GX Data Docs with this batch (the night builds them once: assets/data_docs.py)
 
 
 @dataclass
@@ -172,7 +172,7 @@ def validate_new(home: Home, contract: Contract, report: pl.DataFrame, fp: str, 
     todo = [c for c in now.to_dicts() if night.rebuilt or not held.has(c["path"], c["sha256"])]
     night.new_contents = todo
     night.parallel = sum(c["rows_in"] for c in todo) > PARALLEL_ROWS
-    batches = [Batch(str(home.root), contract.table, fp, tuple(b), today, docs=not night.parallel)
+    batches = [Batch(str(home.root), contract.table, fp, tuple(b), today, docs=False)  # (assets/data_docs.py)
                for b in sorted(_batches(todo), key=lambda b: -sum(c["rows_in"] for c in b))]  # biggest first
     started = time.perf_counter()
     results = run_all(validate_batch, batches, parallel=night.parallel)
@@ -183,12 +183,6 @@ def validate_new(home: Home, contract: Contract, report: pl.DataFrame, fp: str, 
         night.version = tables.commit_parts(home, contract.table, [p for r in results for p in r.parts], contents, fp,
                                             rebuild=night.rebuilt)
         night.seconds["commit"] = time.perf_counter() - started - night.seconds["validate"]
-    if results and night.parallel:
-        from expectations.docs import build
-        from pipelines.validate import gx_lock
-
-        with gx_lock(home.root):
-            build(home)
     for r in results:
         log(f"{contract.table}: {r.rows} rows validated (" + ", ".join(f"{k} {v:.1f} s" for k, v in r.seconds.items()) + ")")
         night.validations.append(r.validation)
