@@ -22,6 +22,7 @@ The form is drawn here rather than by the library's `login()` widget so the atte
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 LOGGED_OUT_KEY = "khlang_logged_out"  # session state: this session has just logged out
 VIEWED_KEY = "khlang_viewed"  # session state: (user, page) of the last page_view recorded
+SIGNED_IN_AT = "khlang_signed_in_at"  # session state: when this login was made (POSIX time; its cookie's issue)
 
 
 @dataclass(frozen=True)
@@ -131,20 +133,42 @@ def _from_session(config: dict) -> User | None:
     return users.user(config, st.session_state.get("username"))
 
 
+def _end_login(auth, username: str, role: str | None, method: str) -> None:
+    """A login made before the user's password was changed: the session and the cookie are ended."""
+    with st.sidebar:
+        if st.session_state.get("authentication_status"):
+            auth.authentication_controller.logout()
+        auth.cookie_controller.delete_cookie()
+    st.session_state.pop(SIGNED_IN_AT, None)
+    _audit("login_failed", username, role, outcome="refused", reason="password_changed", method=method)
+
+
 def _signed_in(auth, config: dict) -> User | None:
-    """The logged-in user: from the session, else from the library's signed cookie (a new tab, a reload)."""
+    """The logged-in user: from the session, else from the library's signed cookie (a new tab, a reload).
+    Neither counts when the user's password was changed after it was made (pipelines.users)."""
     found = _from_session(config)
+    if found is not None:
+        entry = config["credentials"]["usernames"][found.username]
+        if users.signed_in_before_change(entry, st.session_state.get(SIGNED_IN_AT, 0.0)):
+            _end_login(auth, found.username, found.role, "session")
+            found = None
     if found is None and not st.session_state.get("authentication_status"):
         from streamlit_authenticator.utilities import LoginError
 
         token = auth.cookie_controller.get_cookie()
         if token:
+            entry = config["credentials"]["usernames"].get(token.get("username"))
+            issued = float(token["exp_date"]) - float(config["cookie"]["expiry_days"]) * 86400
+            if entry is not None and users.signed_in_before_change(entry, issued):
+                _end_login(auth, token["username"], entry.get("role"), "cookie")
+                return None
             try:
                 auth.authentication_controller.login(token=token)
             except LoginError:  # the cookie names a user no longer in the file
                 return None
             found = _from_session(config)
             if found is not None:
+                st.session_state[SIGNED_IN_AT] = issued
                 _audit("login", found.username, found.role, method="cookie")
     return found
 
@@ -170,6 +194,7 @@ def _attempt(auth, config: dict, username: str, password: str) -> User | str:
     except LoginError:  # the library's own cap (a count at the limit without a lock time)
         ok = False
     if ok:
+        st.session_state[SIGNED_IN_AT] = time.time()
         users.record_login(username)
         with st.sidebar:
             auth.cookie_controller.set_cookie()

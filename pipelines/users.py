@@ -24,6 +24,12 @@ each failed attempt is written here under a file lock (`record_failure`), and th
 locks the account for LOCK_MINUTES (`locked_until`). Being in this file, the lock holds across browser
 sessions, server restarts and every process reading the file; it ends by itself, or when ICT staff set a
 new password (`khlang users passwd`). A correct password resets the count.
+
+A new password ends every login made before it (`password_changed`, written with the hash): the
+library's cookie (a JWT of the username and its expiry) stays valid for `expiry_days` whatever happens
+to the account, so the dashboards refuse a cookie issued, and end a session signed in, before the change
+(`signed_in_before_change`). A lock does not end logins already made: it stops password guessing, and
+ending sessions on it would let anyone log a user out by typing five wrong passwords.
 """
 
 from __future__ import annotations
@@ -205,6 +211,17 @@ def set_password(config: dict, username: str, password: str) -> None:
     entry["password"] = _hash(password)
     entry["failed_login_attempts"] = 0
     entry.pop("locked_until", None)
+    entry["password_changed"] = _now(None).isoformat(timespec="milliseconds")  # ends the logins made before
+
+
+def signed_in_before_change(entry: dict, signed_in_at: float) -> bool:
+    """True when the user's password was changed after `signed_in_at` (a POSIX time): that login is over."""
+    changed = entry.get("password_changed")
+    if not changed:
+        return False
+    changed = changed if isinstance(changed, datetime) else datetime.fromisoformat(str(changed))
+    changed = changed if changed.tzinfo else changed.replace(tzinfo=timezone.utc)
+    return changed.timestamp() > signed_in_at
 
 
 def new_password() -> str:

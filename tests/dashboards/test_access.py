@@ -185,6 +185,27 @@ def test_logging_out_shows_the_form_and_is_written_to_the_file(monkeypatch, home
     assert [r[0] for r in audited(home, since, ACCOUNTS["ict"][0])] == ["login", "page_view", "logout"]
 
 
+def test_a_new_password_ends_a_session_signed_in_before_it(monkeypatch, home):
+    """The session of a login made before the password was changed (by ICT staff, in the users file) is
+    over at its next run: the form is shown, the audit log says why, and the new password logs in."""
+    username = "test_session_changed"
+    with users.updating() as config:
+        users.add_user(config, username, role="analyst", password="old-password-1")
+    since = datetime.now(timezone.utc)
+    at = app(monkeypatch, home)
+    at.run()
+    fill_login(at, username, "old-password-1")
+    assert at.session_state["authentication_status"] and not at.exception
+    with users.updating() as config:
+        users.set_password(config, username, "new-password-2")
+    at.run()
+    assert not at.exception and not at.session_state["authentication_status"]
+    assert at.text_input(key="login_username") and not at.sidebar.button
+    assert [r[0] for r in audited(home, since, username)][-1:] == ["login_failed"]
+    fill_login(at, username, "new-password-2")
+    assert at.session_state["authentication_status"] and not at.exception
+
+
 def test_without_a_users_file_the_page_says_how_to_make_one(monkeypatch, home, tmp_path):
     monkeypatch.setenv(users.ENV_USERS_FILE, str(tmp_path / "none.yaml"))
     at = app(monkeypatch, home).run()

@@ -115,3 +115,38 @@ def test_a_locked_account_stays_locked_in_a_new_browser_session(browser, app_url
     assert again.get_by_role("button", name=L.LOGOUT_BUTTON).count() == 0
     assert users.locked_until(users.load()["credentials"]["usernames"][username])
     again.context.close()
+
+
+def test_a_new_password_ends_the_cookie_and_the_session_made_before_it(browser, app_url, published_home):
+    """An analyst logs in (the library's cookie is set); ICT staff give the account a new password
+    (`khlang users passwd` writes it as users.set_password does). The old login is over: the open tab
+    and a new tab with the same cookie both show the login form, the audit log says why, and the new
+    password logs in again."""
+    from pipelines import audit
+
+    username, password = "test_changed", "test-changed-password"
+    with users.updating() as config:
+        users.add_user(config, username, role="analyst", password=password)
+    page = fresh_page(browser, [])
+    page.goto(app_url, wait_until="domcontentloaded")
+    type_login(page, username, password)
+    page.get_by_role("button", name=L.LOGOUT_BUTTON).wait_for(timeout=60_000)
+    page.wait_for_function(f"() => document.cookie.includes('{users.COOKIE_NAME}=')", timeout=30_000)
+
+    with users.updating() as config:
+        users.set_password(config, username, "a-new-password-2")
+
+    tab = page.context.new_page()  # the same browser: it sends the cookie
+    tab.goto(app_url, wait_until="domcontentloaded")
+    tab.get_by_role("button", name=L.LOGIN_BUTTON).wait_for(timeout=60_000)
+    assert tab.get_by_role("button", name=L.LOGOUT_BUTTON).count() == 0
+    page.reload(wait_until="domcontentloaded")
+    page.get_by_role("button", name=L.LOGIN_BUTTON).wait_for(timeout=60_000)
+    import polars as pl
+
+    ended = audit.read(published_home).filter((pl.col("user") == username) & (pl.col("action") == "login_failed"))
+    assert ended.height and set(ended.get_column("details").str.json_path_match("$.reason")) == {"password_changed"}
+    assert set(ended.get_column("outcome")) == {"refused"}
+    type_login(page, username, "a-new-password-2")
+    page.get_by_role("button", name=L.LOGOUT_BUTTON).wait_for(timeout=60_000)
+    page.context.close()

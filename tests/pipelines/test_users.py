@@ -166,3 +166,17 @@ def test_khlang_users_add_list_passwd(tmp_path, monkeypatch, capsys):
     assert main(["users", "passwd", "nobody"]) == 2
     assert main(["users", "list"]) == 0
     assert users.load(path)["cookie"]["key"] not in capsys.readouterr().out, "the cookie key is never printed"
+
+
+def test_a_new_password_ends_the_logins_made_before_it_and_only_those():
+    import time
+
+    config = users.new_config()
+    users.add_user(config, "somchai", role="analyst", password="first-pass-1")
+    entry = config["credentials"]["usernames"]["somchai"]
+    before = time.time()
+    assert not users.signed_in_before_change(entry, before)  # never changed: every login holds
+    time.sleep(0.01)
+    users.set_password(config, "somchai", "second-pass-2")
+    assert users.signed_in_before_change(entry, before)
+    assert not users.signed_in_before_change(entry, time.time() + 0.01)  # a login after the change holds
