@@ -168,6 +168,21 @@ def test_a_release_never_goes_into_the_export_or_the_data_roots_own_folders(h, p
 
 # --- who may decide ---------------------------------------------------------------------------------------
 
+def test_whoever_prepared_an_export_cannot_approve_it_but_may_return_it(h, tmp_path):
+    out = tmp_path / "own"
+    so.prepare(h, SURVEY, PERIOD, out, user=DIRECTOR["user"], role="director")
+    with pytest.raises(SignoffRefused, match="อนุมัติเองไม่ได้ .* / somsak prepared this export and cannot approve it"):
+        so.approve(h, out, **DIRECTOR)
+    assert not (out / APPROVAL).exists() and so.status(h, out).state is State.PREPARED
+    assert [(e["user"], e["outcome"]) for e in entries(h, "export_approved")] == [("somsak", "refused")]
+    so.approve(h, out, user="another", role="director")  # another director may
+    assert so.status(h, out).state is State.APPROVED
+    again = tmp_path / "own_again"
+    so.prepare(h, SURVEY, PERIOD, again, user=DIRECTOR["user"], role="director")
+    so.send_back(h, again, **DIRECTOR, reason="ตัวเลขไม่ครบ")  # a return is no approval: the preparer may
+    assert so.status(h, again).state is State.RETURNED
+
+
 @pytest.mark.parametrize("role", ["ict", "analyst", "school", ""])
 def test_only_a_director_approves_or_returns(h, prepared, role):
     with pytest.raises(SignoffRefused, match="เฉพาะผู้อำนวยการ สพท.* / only a director may approve"):

@@ -337,6 +337,11 @@ def _decide(h: Home, folder: Path, decision: str, *, user: str, role: str, name:
             th, en = why(st)
             _refuse(h, action, user, role, st.folder, f"{verb_th}ไม่ได้: {th}", f"cannot {verb_en}: {en}",
                     manifest_sha256=st.manifest_sha256)
+        if decision == "approved" and st.prepared.get("user") == user:  # four eyes: another person approves
+            _refuse(h, action, user, role, st.folder,
+                    f"{user} เป็นผู้เตรียมผลการส่งออกนี้ จึงอนุมัติเองไม่ได้ ต้องให้ผู้อำนวยการอีกคนหนึ่งอนุมัติ",
+                    f"{user} prepared this export and cannot approve it: another director must",
+                    manifest_sha256=st.manifest_sha256)
         key = _key()
         at = times(now())
         details = {**summary(st.manifest), "manifest_sha256": st.manifest_sha256, "reason": reason}
