@@ -31,6 +31,11 @@ def published_warehouse(context: dg.AssetExecutionContext, khlang: KhlangHome):
     """A new warehouse version: Parquet snapshot under warehouse/versions/ and khlang.duckdb, replaced
     atomically so readers see the old version or the new one, never a mix."""
     home = khlang.home()
+    from pipelines.audit import prune_quietly
+
+    # Audit months past retention go with every nightly run, whoever started it (`khlang ingest`, the
+    # schedule, the sensor); a problem is logged, never fails the run.
+    pruned = prune_quietly(home)
     con = views.connect(home)
     try:
         views.keep(con, "_outcome_counts")  # one scan of the lake for accounting, rule results and checks
@@ -63,6 +68,7 @@ def published_warehouse(context: dg.AssetExecutionContext, khlang: KhlangHome):
             "duckdb": dg.MetadataValue.path(str(published.duckdb_path)),
             "snapshot": dg.MetadataValue.path(str(published.snapshot_dir)),
             "tables": dg.MetadataValue.json(published.row_counts),
+            "audit_entries_pruned": pruned if pruned is not None else -1,  # -1: the audit log was not pruned
         }
     )
     yield dg.AssetCheckResult(

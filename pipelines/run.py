@@ -72,7 +72,6 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
     from assets.definitions import ALL_ASSETS
     from assets.partitions import ALL_YEARS
     from assets.resources import KhlangHome
-    from pipelines.audit import prune_quietly
     from pipelines.recovery import after_crash, run_tags
     from pipelines.runlock import run_lock
     from warehouse.publish import current_version
@@ -100,7 +99,6 @@ def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
             if not e.passed
         ]
     version, accounting, source = _own_accounting(home, result)
-    prune_quietly(home)  # audit months past retention; a problem is logged, never fails the run
     return RunSummary(result.success, result.run_id, version, current_version(home), accounting, source, failed,
                       recovered)
 
