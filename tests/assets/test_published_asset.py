@@ -25,7 +25,8 @@ def test_a_nightly_run_started_by_dagster_prunes_the_audit_log_past_retention(de
 
     h = demo_home.__class__(tmp_path / "root")
     shutil.copytree(demo_home.root, h.root)
-    with monkeypatch.context() as m:  # a page viewed long ago, past any retention
+    shutil.rmtree(h.audit, ignore_errors=True)  # (other tests' `khlang sql` on demo_home wrote entries of today)
+    with monkeypatch.context() as m:  # a page viewed long ago, past any retention: the log's first month
         m.setattr(chain, "utcnow", lambda: datetime(2024, 1, 15, 9, 0, tzinfo=UTC))
         audit.record(h, "page_view", user="somchai", role="director", target="ภาพรวม / overview")
     assert (h.audit / "2024-01.jsonl").exists()
