@@ -9,6 +9,7 @@ error of the run: they are kept in quarantine with their reasons, which is the p
 
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import dagster as dg
 import polars as pl
@@ -186,13 +187,26 @@ def build_incremental_asset(contract: Contract) -> dg.AssetsDefinition:
     return _validated
 
 
+def _kept_rows(home, contract: Contract, kept: dict) -> list[Path]:
+    """The files holding the last validation's rows: its partitions, or for a table with no rows (no
+    school sent one yet) its columns, kept beside the stamp."""
+    return ([lake.path(home, "validated", contract.table, k) for k in kept["written"]]
+            or [reuse.kept_frame(home, "validated", contract.table)])
+
+
+def _reusable(home, contract: Contract, wanted: str) -> dict | None:
+    """The last validation's notes when it can be taken over: made from the same inputs (`wanted`), with
+    its rows, its GX outcomes and the table's GX objects all still there."""
+    kept = reuse.reusable(home, "validated", contract.table, wanted,
+                          [lake.path(home, "checks", "expectations", contract.table)])
+    if kept is None or not gx_store.sound(home, contract.table):
+        return None
+    return kept if all(p.exists() for p in _kept_rows(home, contract, kept)) else None
+
+
 def _kept_result(home, contract: Contract, kept: dict) -> tuple[pl.DataFrame, Validation]:
     """The rows and GX outcomes of the last validation, read back from the lake as it wrote them."""
-    if kept["written"]:
-        rows = pl.concat([lake.read(home, "validated", contract.table, k) for k in kept["written"]],
-                         how="diagonal_relaxed")
-    else:  # a table with no rows (no school sent one yet): its columns were kept beside the stamp
-        rows = pl.read_parquet(reuse.kept_frame(home, "validated", contract.table))
+    rows = pl.concat([pl.read_parquet(p) for p in _kept_rows(home, contract, kept)], how="diagonal_relaxed")
     frame = lake.read(home, "checks", "expectations", contract.table)
     rules = {rid: _rule(contract, rid) for rid in rule_ids(contract)}
     outcomes = [
@@ -239,19 +253,13 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
         inputs = (contract.table, keys, today(), reuse.frame_digest(typed), reuse.frame_digest(register),
                   reuse.frame_digest(allocations))
         wanted = reuse.stamp(*inputs)
-        kept = reuse.reusable(home, "validated", contract.table, wanted,
-                              [lake.path(home, "checks", "expectations", contract.table)])
-        if kept is not None and not (gx_store.sound(home, contract.table) and all(
-                lake.path(home, "validated", contract.table, k).exists() for k in kept["written"])
-                and (kept["written"] or reuse.kept_frame(home, "validated", contract.table).exists())):
-            kept = None
+        kept = _reusable(home, contract, wanted)
         if kept is not None:  # the same rows, references, rules and day as the last validation: its result
             rows, validation = _kept_result(home, contract, kept)
             periods = kept["periods"]
         else:
             reuse.forget(home, "validated", contract.table)
-            checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root,
-                                 docs=False)  # the site is built once, after every validation (assets/data_docs.py)
+            checked = check_rows(typed, contract, register, allocations, today=today(), gx_root=home.root)
             seconds.update(checked.seconds)
             t = time.perf_counter()
             rows, validation = checked.rows, checked.validation

@@ -125,8 +125,8 @@ def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
         gx.Checkpoint(
             name=contract.table,
             validation_definitions=[definition],
-            # Without `build_docs` the result is stored and the site is built once later (a night's
-            # batches validated in worker processes: expectations.docs.build).
+            # Without `build_docs` the result is stored and the site is built once later (the nightly
+            # job: assets/data_docs.py, after every validation).
             actions=[UpdateDataDocsAction(name="update_data_docs")] if build_docs else [],
             result_format=RESULT_FORMAT,
         )

@@ -64,7 +64,6 @@ class Batch:
     fingerprint: str
     contents: tuple[dict, ...]
     today: date
-    docs: bool = False  # build the GX Data Docs with this batch (the night builds them once: assets/data_docs.py)
 
 
 @dataclass
@@ -140,7 +139,7 @@ def validate_batch(batch: Batch) -> BatchResult:
     t1 = time.perf_counter()
     typed = with_period(cast(raw, contract), contract)
     t2 = time.perf_counter()
-    checked = check_rows(typed, contract, register, today=batch.today, gx_root=home.root, docs=batch.docs)
+    checked = check_rows(typed, contract, register, today=batch.today, gx_root=home.root)
     t3 = time.perf_counter()
     del typed
     stored = _stored(contract, raw, checked.rows)
@@ -172,7 +171,7 @@ def validate_new(home: Home, contract: Contract, report: pl.DataFrame, fp: str, 
     todo = [c for c in now.to_dicts() if night.rebuilt or not held.has(c["path"], c["sha256"])]
     night.new_contents = todo
     night.parallel = sum(c["rows_in"] for c in todo) > PARALLEL_ROWS
-    batches = [Batch(str(home.root), contract.table, fp, tuple(b), today, docs=False)  # (assets/data_docs.py)
+    batches = [Batch(str(home.root), contract.table, fp, tuple(b), today)
                for b in sorted(_batches(todo), key=lambda b: -sum(c["rows_in"] for c in b))]  # biggest first
     started = time.perf_counter()
     results = run_all(validate_batch, batches, parallel=night.parallel)

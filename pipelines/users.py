@@ -217,16 +217,18 @@ def set_password(config: dict, username: str, password: str) -> None:
 def signed_in_before_change(entry: dict, signed_in_at: float) -> bool:
     """True when the user's password was changed after `signed_in_at` (a POSIX time): that login is over."""
     changed = entry.get("password_changed")
-    if not changed:
-        return False
-    changed = changed if isinstance(changed, datetime) else datetime.fromisoformat(str(changed))
-    changed = changed if changed.tzinfo else changed.replace(tzinfo=timezone.utc)
-    return changed.timestamp() > signed_in_at
+    return bool(changed) and _utc(changed).timestamp() > signed_in_at
 
 
 def new_password() -> str:
     """A random first password (secrets), such as `k7mq-x3vd-p9ta`."""
     return "-".join("".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(4)) for _ in range(3))
+
+
+def _utc(value: datetime | str) -> datetime:
+    """A time kept in the users file (ISO text; YAML may hand back a datetime), as an aware UTC datetime."""
+    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -238,8 +240,7 @@ def locked_until(entry: dict, now: datetime | None = None) -> datetime | None:
     until = entry.get("locked_until")
     if not until:
         return None
-    until = until if isinstance(until, datetime) else datetime.fromisoformat(str(until))
-    until = until if until.tzinfo else until.replace(tzinfo=timezone.utc)
+    until = _utc(until)
     return until if until > _now(now) else None
 
 

@@ -43,11 +43,11 @@ def check_rows(
     today: date | None = None,
     gx_root: Path | None = None,
     engine: str = "gx",
-    docs: bool = True,
 ) -> Checked:
     # GX's file context (results store, Data Docs) is written by one process at a time: worker processes
     # validating batches of one night take turns for the GX step only.
-    """`engine`: "gx" (the nightly run: GX decides, with its results and Data Docs under `gx_root`) or
+    """`engine`: "gx" (the nightly run: GX decides, with its results under `gx_root`; the Data Docs site is
+    built from them once a night, assets/data_docs.py) or
     "polars" (`khlang check`: the same expectations by expectations.polars_engine, no GX import,
     nothing written; `gx_root` must then be None)."""
     if engine not in ENGINES:
@@ -67,7 +67,7 @@ def check_rows(
         from expectations.runner import validate
 
         with gx_lock(gx_root):
-            validation = validate(enriched, contract, params, project_root=gx_root, build_docs=docs)
+            validation = validate(enriched, contract, params, project_root=gx_root, build_docs=False)
     else:
         from expectations import polars_engine
 

@@ -164,13 +164,13 @@ def _child_env(h) -> dict[str, str]:
 
 def _users_line() -> str:
     """Where the dashboards' users are, or how to make them (the dashboards show only a login form)."""
-    from pipelines.users import users_file
+    from pipelines.users import ROLES, users_file
 
     path = users_file()
     if path.exists():
         return f"ผู้ใช้แดชบอร์ด / dashboard users:  {path}  (khlang users list)"
     return (f"ยังไม่มีผู้ใช้แดชบอร์ด สร้างด้วย khlang users add / no dashboard users yet ({path}): "
-            f"khlang users add NAME --role director|ict|analyst|school")
+            f"khlang users add NAME --role {'|'.join(ROLES)}")
 
 
 def cmd_serve(args) -> int:

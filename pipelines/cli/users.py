@@ -20,13 +20,15 @@ from pipelines.cli.output import out as _out
 
 def add_parser(sub) -> None:
     """Register `users` on the `khlang` subcommands."""
+    from pipelines.users import ROLES
+
     p = sub.add_parser("users", help="the dashboards' users: add, list, set a new password",
                        description="ผู้ใช้แดชบอร์ด / the dashboards' users (file: $KHLANG_USERS_FILE, else "
                                    "~/.config/khlang/users.yaml, owner-only)")
     actions = p.add_subparsers(dest="action", required=True)
     a = actions.add_parser("add", help="a new user with a random first password, printed once")
     a.add_argument("username")
-    a.add_argument("--role", required=True, choices=["director", "ict", "analyst", "school"])
+    a.add_argument("--role", required=True, choices=list(ROLES))
     a.add_argument("--school", metavar="CODE", help="the 10-digit school code (role school only)")
     a.add_argument("--name", help="the name shown in the dashboards (default: the username)")
     a.add_argument("--prompt", action="store_true", help="type the password (twice) instead of a random one")

@@ -27,11 +27,11 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"which of {', '.join(FAMILIES)} to write besides the register and DLTV, comma-separated "
                         "(default: all; empty: none)")
     args = p.parse_args(argv)
-    families = tuple(f for f in args.families.split(",") if f.strip())
+    families = tuple(f.strip() for f in args.families.split(",") if f.strip())
     started = time.perf_counter()
     try:
         expected = generate(args.out, seed=args.seed, n_schools=args.schools, events=args.events,
-                            families=tuple(f.strip() for f in families))
+                            families=families)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
