@@ -57,20 +57,35 @@ def log_in_browser(page, url: str, role: str = "director") -> None:
     new Streamlit session, logged in by the library's cookie, which is waited for first."""
     from urllib.parse import urlsplit
 
-    from pipelines import users
-
     parts = urlsplit(url)
     home = f"{parts.scheme}://{parts.netloc}/"
-    page.goto(home, wait_until="domcontentloaded")
-    type_login(page, *ACCOUNTS[role])
-    page.get_by_role("button", name=L.LOGOUT_BUTTON).wait_for(timeout=60_000)
-    page.wait_for_function(f"() => document.cookie.includes('{users.COOKIE_NAME}=')", timeout=30_000)
+    log_in_as(page, home, *ACCOUNTS[role])
     if url.rstrip("/") != home.rstrip("/"):
         page.goto(url, wait_until="domcontentloaded")
 
 
+def log_in_as(page, home: str, username: str, password: str) -> None:
+    """Open the app's address `home`, log in through its form, and wait for the logout button and the
+    library's cookie. On a timeout, say what the page showed instead."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    from pipelines import users
+
+    page.goto(home, wait_until="domcontentloaded")
+    type_login(page, username, password)
+    try:
+        page.get_by_role("button", name=L.LOGOUT_BUTTON).wait_for(timeout=60_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"{username} not logged in; the page shows: "
+                             f"{page.locator('body').inner_text()[:1500]!r}") from None
+    page.wait_for_function(f"() => document.cookie.includes('{users.COOKIE_NAME}=')", timeout=30_000)
+
+
 def type_login(page, username: str, password: str) -> None:
-    """Type a username and password into the login form and press its button."""
-    page.get_by_label(L.USERNAME).fill(username, timeout=60_000)
+    """Type a username and password into the login form and press its button, once Streamlit has finished
+    the run that drew the form (a run still under way may draw the form again and lose what was typed)."""
+    page.get_by_label(L.USERNAME).wait_for(timeout=60_000)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.get_by_label(L.USERNAME).fill(username)
     page.get_by_label(L.PASSWORD).fill(password)
     page.get_by_role("button", name=L.LOGIN_BUTTON).click()

@@ -11,7 +11,7 @@ from dashboards import access
 from dashboards import labels as L
 from pipelines import users
 from tests.browser import launch_chromium, offline_context, require_chromium
-from tests.dashboards.login import ACCOUNTS, LOCKED, log_in_browser, type_login
+from tests.dashboards.login import ACCOUNTS, LOCKED, log_in_as, log_in_browser, type_login
 from tests.dashboards.test_browser import streamlit_app
 
 pytestmark = pytest.mark.browser
@@ -128,10 +128,7 @@ def test_a_new_password_ends_the_cookie_and_the_session_made_before_it(browser, 
     with users.updating() as config:
         users.add_user(config, username, role="analyst", password=password)
     page = fresh_page(browser, [])
-    page.goto(app_url, wait_until="domcontentloaded")
-    type_login(page, username, password)
-    page.get_by_role("button", name=L.LOGOUT_BUTTON).wait_for(timeout=60_000)
-    page.wait_for_function(f"() => document.cookie.includes('{users.COOKIE_NAME}=')", timeout=30_000)
+    log_in_as(page, app_url, username, password)
 
     with users.updating() as config:
         users.set_password(config, username, "a-new-password-2")
