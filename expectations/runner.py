@@ -136,6 +136,13 @@ def _prepare(contract: Contract, project_root: Path | None, build_docs: bool):
     return ctx, definition, checkpoint
 
 
+def save_objects(contract: Contract, project_root: Path) -> Path:
+    """Save the table's suite, validation definition and checkpoint in the file context without
+    validating anything (a table with no rows); return where the Data Docs index is."""
+    _prepare(contract, project_root, build_docs=False)
+    return Path(project_root) / DATA_DOCS_INDEX
+
+
 def _columns_of(kwargs: dict) -> str:
     cols = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
     cols += kwargs.get("column_list", [])
