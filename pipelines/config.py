@@ -54,6 +54,13 @@ class Home:
         return self.root / "warehouse"
 
     @property
+    def office(self):
+        """The office this root belongs to (pipelines/office.py: office.json, else UNSET)."""
+        from pipelines.office import of_root
+
+        return of_root(self.root)
+
+    @property
     def duckdb_path(self) -> Path:
         return self.warehouse / "khlang.duckdb"
 

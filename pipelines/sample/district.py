@@ -31,6 +31,8 @@ import json
 import random
 from pathlib import Path
 
+from pipelines.office import set_root
+
 from . import names as N
 from .admin import write_admin
 from .allocation import plan_allocations, write_allocation
@@ -58,14 +60,16 @@ MIN_SCHOOLS = 150
 # The families written after the DLTV core, each from its own generator (so leaving one out changes no
 # other file's bytes): a test about DLTV alone generates a smaller district and runs a shorter night.
 FAMILIES = ("platform", "dlit", "admin")
+SAMPLE_OFFICE = "4004"  # สพป.ขอนแก่น เขต 4 (names.AREA)
 
 
 def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = DEFAULT_EVENTS,
-             families: tuple[str, ...] = FAMILIES) -> dict:
+             families: tuple[str, ...] = FAMILIES, office: str = SAMPLE_OFFICE) -> dict:
     """Write the sample district's landing files under root/landing and the ground truth to
     root/sample/expected.json; return the ground truth. Same seed and size -> identical bytes.
     `events`: rows of the digital platforms' event logs (0: no platform files; see `platform.py`).
-    `families`: which of FAMILIES to write besides the school register and DLTV (default: all)."""
+    `families`: which of FAMILIES to write besides the school register and DLTV (default: all).
+    `office`: the office code the root is named for (root/office.json, pipelines/office.py)."""
     if n_schools < MIN_SCHOOLS:
         raise ValueError(f"n_schools must be at least {MIN_SCHOOLS} to hold every injected case")
     if events and events < MIN_EVENTS:
@@ -74,6 +78,7 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = D
     if unknown:
         raise ValueError(f"unknown families {sorted(unknown)}: choose from {FAMILIES}")
     root = Path(root)
+    set_root(root, office)
     rng = random.Random(seed)
     codes = Codes(rng, n_schools)
     schools = make_schools(rng, n_schools, codes)
