@@ -64,12 +64,14 @@ SAMPLE_OFFICE = "4004"  # สพป.ขอนแก่น เขต 4 (names.ARE
 
 
 def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = DEFAULT_EVENTS,
-             families: tuple[str, ...] = FAMILIES, office: str = SAMPLE_OFFICE) -> dict:
+             families: tuple[str, ...] = FAMILIES, office: str = SAMPLE_OFFICE, office_codes: bool = False) -> dict:
     """Write the sample district's landing files under root/landing and the ground truth to
     root/sample/expected.json; return the ground truth. Same seed and size -> identical bytes.
     `events`: rows of the digital platforms' event logs (0: no platform files; see `platform.py`).
     `families`: which of FAMILIES to write besides the school register and DLTV (default: all).
-    `office`: the office code the root is named for (root/office.json, pipelines/office.py)."""
+    `office`: the office code the root is named for (root/office.json, pipelines/office.py).
+    `office_codes`: school codes from the office's own range (`10` + office code + 4 digits: unique across
+    a national simulation's offices) rather than the sample's `1040` range (the default, unchanged)."""
     if n_schools < MIN_SCHOOLS:
         raise ValueError(f"n_schools must be at least {MIN_SCHOOLS} to hold every injected case")
     if events and events < MIN_EVENTS:
@@ -80,7 +82,7 @@ def generate(root: Path, seed: int = 2569, n_schools: int = 300, events: int = D
     root = Path(root)
     set_root(root, office)
     rng = random.Random(seed)
-    codes = Codes(rng, n_schools)
+    codes = Codes(rng, n_schools, office if office_codes else None)
     schools = make_schools(rng, n_schools, codes)
     inject_register_flags(rng, schools)
     register = register_rows(rng, schools, register_extras(rng, codes))

@@ -46,15 +46,23 @@ class School:
 
 
 class Codes:
-    """Unique school codes (`1040` + 6 digits, OBEC 10 + Khon Kaen 40) and SMIS codes from one seed."""
+    """Unique school codes (`1040` + 6 digits, OBEC 10 + Khon Kaen 40) and SMIS codes from one seed.
 
-    def __init__(self, rng: random.Random, n: int):
-        self._codes = iter(rng.sample(range(10**6), n + 60))
+    `office`: draw the codes from that office's own range instead, `10` + the four-digit office code + 4
+    digits, so the sample districts of a national simulation (pipelines/national/simulate.py) never share
+    a school code. Without it the draws are the same as ever (the sample's files stay byte-identical)."""
+
+    def __init__(self, rng: random.Random, n: int, office: str | None = None):
+        self._prefix, digits = ("1040", 6) if office is None else (f"10{office}", 4)
+        if len(self._prefix) + digits != 10 or n + 60 > 10**digits:
+            raise ValueError(f"office {office!r}: 10-digit school codes cannot hold {n} schools")
+        self._digits = digits
+        self._codes = iter(rng.sample(range(10**digits), n + 60))
         self._smis = iter(rng.sample(range(10**6), n + 60))
         self._smis0 = iter(rng.sample(range(10**7), n + 60))
 
     def code(self) -> str:
-        return f"1040{next(self._codes):06d}"
+        return f"{self._prefix}{next(self._codes):0{self._digits}d}"
 
     def smis(self, leading_zero: bool = False) -> str:
         return f"0{next(self._smis0):07d}" if leading_zero else f"40{next(self._smis):06d}"
