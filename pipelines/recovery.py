@@ -1,6 +1,8 @@
 """What a run does first, holding the run lock: clean up after any run that died before it.
 
 - temporary files and never-published version folders (`warehouse.publish.recover`);
+- the published Delta tables (warehouse/tables/) brought to the ledger's current version, when a run was
+  killed between the ledger commit and the Delta commits (`warehouse.publish.sync_delta`);
 - data files of incremental tables that no Delta commit names (`warehouse.tables.uncommitted`);
 - GX's file context (`expectations.store.reset`);
 - Dagster runs whose process is gone but which still say STARTED: marked failed, so the run queue
@@ -55,9 +57,10 @@ def fail_dead_runs(instance, previous_holder: dict | None, own_run_id: str | Non
 def after_crash(home: Home, instance, previous_holder: dict | None, own_run_id: str | None = None) -> list[str]:
     """Clean up after dead runs; return one line per thing done (empty on an ordinary night)."""
     from expectations.store import reset
-    from warehouse.publish import recover
+    from warehouse.publish import recover, sync_delta
 
     done = [f"removed {p}" for p in recover(home)]
+    done += [f"committed the published version to {line}" for line in sync_delta(home)]
     from warehouse.tables import uncommitted
 
     for f in uncommitted(home):  # files of a night killed before its Delta commit

@@ -14,6 +14,32 @@ CLI; it is refreshed after each commit and repaired by `recover`.
 
 The DuckDB files never hold personal columns (any contract's `personal:`): analysts, dashboards and
 the SQL door read those files. The Parquet snapshots keep every column for the pipeline and ICT staff.
+
+The office is a dimension of the data: every table a version publishes carries `office_code` (text,
+the data root's รหัสเขตพื้นที่, `Home.office.code`, "0000" for a root that never set it), added as the
+last column when the table does not already have one, in the Parquet snapshot and so in the DuckDB file
+and the Delta table. One root holds one office, so it is a constant per version; it is there so that
+245 offices' tables can be stacked (OBEC, Spark, Trino) without losing whose rows are whose.
+
+Delta tables (`warehouse/tables/<name>/`, `DELTA_DIR`): each published table is also a Delta Lake
+table, for Spark, Trino and DuckDB (`delta_scan`) and for history by version. Design:
+- The ledger stays the one truth. Delta commits are made only AFTER the ledger commit
+  (`sync_delta`), one overwrite commit per table per version whose commit metadata names the version
+  (`VERSION_KEY`); every run's recovery (pipelines/recovery.py, holding the run lock, right after
+  `recover`) calls `sync_delta` again, so a
+  run killed between the ledger and the Delta commits is repaired by the next run, and Delta is never
+  ahead of the ledger. A table the current version no longer has gets an empty overwrite (a delete
+  commit) naming the version, so every table's newest Khlang commit is the ledger's current version.
+- No second copy of the data: the Delta table's data file for a version is a hard link to the
+  version's own Parquet snapshot (`<version>.parquet` in the table folder; a copy only where the file
+  system cannot link). The snapshot is read-only and checked by sha256; Delta never rewrites a file of
+  a one-file table (compaction has nothing to merge), and vacuuming an old link frees nothing while
+  `versions/` keeps the version. Like the snapshot, it keeps every column: warehouse/ is the ICT
+  group's; analysts read the DuckDB files, which never hold personal columns.
+- The file name is fixed by the version, so a repair after a kill between linking and committing
+  replaces the link it left instead of leaving an orphan beside it.
+- Time travel: `DeltaTable(path).load_as_version(n)`, or `delta_versions` to map a warehouse version to
+  the Delta version that committed it. Retention (vacuum) and compaction: warehouse/maintenance.py.
 """
 
 from __future__ import annotations
@@ -34,6 +60,9 @@ from pipelines.config import Home
 from pipelines.durable import TMP_SUFFIX, fsync_path, sha256_file, temp_beside, write_atomic
 
 LEDGER = "published.json"
+DELTA_DIR = "tables"  # warehouse/tables/<name>/: the Delta table of each published table
+VERSION_KEY = "khlang.version"  # Delta commit metadata: the warehouse version the commit published
+OFFICE_COLUMN = "office_code"
 DUCKDB_FILE = "khlang.duckdb"
 MANIFEST = "manifest.json"
 VERSION_NAME = re.compile(r"v\d{4,}")
@@ -127,16 +156,19 @@ def _build_duckdb(con: duckdb.DuckDBPyConnection, target: Path, folder: Path, na
             con.execute(f'CREATE TABLE version_file."{name}" AS SELECT {keep} FROM read_parquet(?)', [path])
         con.execute(
             "CREATE TABLE version_file.warehouse_info AS SELECT ? AS version, ?::TIMESTAMPTZ AS published_at, "
-            "? AS run_id, ?::JSON AS tables",
-            [info["version"], info["published_at"], info.get("run_id"), json.dumps(rows)],
+            f"? AS run_id, ?::JSON AS tables, ?::VARCHAR AS {OFFICE_COLUMN}",
+            [info["version"], info["published_at"], info.get("run_id"), json.dumps(rows), info["office_code"]],
         )
     finally:
         con.execute("DETACH version_file")
 
 
-def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path) -> int:
-    """Stream one table (a view or a registered frame) of `con` to Parquet; return its row count."""
-    con.execute(f"COPY (SELECT * FROM \"{name}\") TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
+def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, office_code: str) -> int:
+    """Stream one table (a view or a registered frame) of `con` to Parquet, with `office_code` as its
+    last column unless it has one already; return its row count."""
+    columns = {r[0] for r in con.execute(f'DESCRIBE SELECT * FROM "{name}"').fetchall()}
+    office = "" if OFFICE_COLUMN in columns else f", '{office_code.replace(chr(39), '')}'::VARCHAR AS {OFFICE_COLUMN}"
+    con.execute(f"COPY (SELECT *{office} FROM \"{name}\") TO '{path.as_posix()}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_ROWS})")
     return con.execute("SELECT count(*) FROM read_parquet(?)", [path.as_posix()]).fetchone()[0]
 
 
@@ -156,7 +188,7 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
         files, rows = {}, {}
         for name in names:
             path = tmp / f"{name}.parquet"
-            rows[name] = _write_parquet(con, name, path)
+            rows[name] = _write_parquet(con, name, path, info["office_code"])
             files[name] = {"rows": rows[name], "sha256": sha256_file(path)}
         pause_point("publish-snapshot")
         _build_duckdb(con, tmp / DUCKDB_FILE, tmp, names, info, rows)
@@ -218,7 +250,7 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
 
     version = _next_version(home)
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    info = {"version": version, "published_at": published_at, "run_id": run_id}
+    info = {"version": version, "published_at": published_at, "run_id": run_id, "office_code": home.office.code}
     tmp, manifest = _build_version(home, version, con, names, info)
     try:
         _no_personal_data(home, tmp, version)
@@ -236,6 +268,8 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     _commit(home, {"version": version, "published_at": published_at, "run_id": run_id,
                    "manifest_sha256": sha256_file(final / MANIFEST)})
     _refresh_convenience_copy(home, version)
+    pause_point("publish-delta")  # the ledger names the version, the Delta tables do not yet
+    sync_delta(home)
     return Published(
         version=version,
         published_at=published_at,
@@ -309,12 +343,130 @@ def read_snapshot(home: Home, table: str, version: str | None = None) -> pl.Data
     return pl.read_parquet(path)
 
 
+# --- the Delta tables -----------------------------------------------------------------------------
+
+
+def delta_root(home: Home) -> Path:
+    return home.warehouse / DELTA_DIR
+
+
+def delta_path(home: Home, table: str) -> Path:
+    """The Delta table of published table `table` (exists once a version published it)."""
+    return delta_root(home) / table
+
+
+def delta_tables(home: Home) -> list[str]:
+    """Names of the published Delta tables on disk."""
+    root = delta_root(home)
+    if not root.exists():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / "_delta_log").is_dir())
+
+
+def load_delta_extension(con: duckdb.DuckDBPyConnection) -> None:
+    """Load DuckDB's `delta` extension (for `delta_scan`) from the pinned PyPI package
+    duckdb-extension-delta, which ships the binary for this DuckDB version: no download."""
+    import duckdb_extension_delta
+
+    ext = Path(duckdb_extension_delta.__file__).parent / "extensions" / f"v{duckdb.__version__}" / "delta.duckdb_extension"
+    con.execute(f"LOAD '{ext.as_posix()}'")
+
+
+def delta_versions(home: Home, table: str) -> dict[str, int]:
+    """Warehouse version -> the Delta version that published it, for `table` (oldest first). The
+    commits of maintenance (OPTIMIZE, VACUUM) name no warehouse version and are not listed."""
+    from deltalake import DeltaTable
+
+    found = {c[VERSION_KEY]: c["version"] for c in DeltaTable(str(delta_path(home, table))).history()
+             if VERSION_KEY in c}
+    return dict(sorted(found.items(), key=lambda kv: kv[1]))
+
+
+def _delta_published(path: Path) -> str | None:
+    """The warehouse version of the Delta table's newest Khlang commit (None: no table yet)."""
+    if not (path / "_delta_log").is_dir():
+        return None
+    from deltalake import DeltaTable
+
+    dt = DeltaTable(str(path))
+    for limit in (16, None):  # maintenance commits may lie on top: look further only when needed
+        for commit in dt.history(limit):
+            if VERSION_KEY in commit:
+                return commit[VERSION_KEY]
+    return None
+
+
+def _link(source: Path, target: Path) -> None:
+    """`target` becomes the same file as `source` (a hard link: no second copy), else a copy."""
+    target.unlink(missing_ok=True)  # a killed sync's link, never committed: replaced, not left beside
+    try:
+        os.link(source, target)
+    except OSError:  # a file system without hard links (or across devices): copy, swapped in whole
+        tmp = temp_beside(target)
+        shutil.copyfile(source, tmp)
+        tmp.chmod(0o444)
+        os.replace(tmp, target)
+
+
+def _commit_delta(home: Home, table: str, version: str, source: Path | None) -> int:
+    """One Delta commit making `table` hold `source` (a version's Parquet snapshot) and nothing else,
+    or no rows when `source` is None; the commit names `version`. Returns the Delta version."""
+    import pyarrow.parquet as pq
+    from deltalake import CommitProperties, DeltaTable, PostCommitHookProperties, Schema
+    from deltalake.transaction import AddAction, create_table_with_add_actions
+
+    base = delta_path(home, table)
+    props = CommitProperties(custom_metadata={VERSION_KEY: version})
+    hooks = PostCommitHookProperties(create_checkpoint=True, cleanup_expired_logs=False)  # history maps versions
+    exists = (base / "_delta_log").is_dir()
+    if source is None:
+        if exists:
+            DeltaTable(str(base)).delete(commit_properties=props, post_commithook_properties=hooks)
+            return DeltaTable(str(base)).version()
+        return -1
+    base.mkdir(parents=True, exist_ok=True)
+    rel = f"{version}.parquet"
+    _link(source, base / rel)
+    meta = pq.read_metadata(base / rel)
+    schema = Schema.from_arrow(meta.schema.to_arrow_schema().remove_metadata())
+    stat = (base / rel).stat()
+    action = AddAction(rel, stat.st_size, {}, int(stat.st_mtime * 1000), True,
+                       json.dumps({"numRecords": meta.num_rows}))
+    if not exists:
+        create_table_with_add_actions(str(base), schema, [action], mode="overwrite", commit_properties=props,
+                                      post_commithook_properties=hooks)
+    else:
+        DeltaTable(str(base)).create_write_transaction([action], mode="overwrite", schema=schema,
+                                                        commit_properties=props, post_commithook_properties=hooks)
+    return DeltaTable(str(base)).version()
+
+
+def sync_delta(home: Home) -> list[str]:
+    """Bring every published Delta table to the ledger's current version: one commit for each table
+    whose newest Khlang commit names another version (or that does not exist yet). Idempotent; called
+    after each publish and by `recover`. Returns one line per commit made."""
+    version = current_version(home)
+    if version is None:
+        return []
+    folder = home.versions / version
+    names = list(json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["tables"])
+    done = []
+    for table in [*names, *(t for t in delta_tables(home) if t not in names)]:
+        if _delta_published(delta_path(home, table)) == version:
+            continue
+        source = folder / f"{table}.parquet" if table in names else None
+        if _commit_delta(home, table, version, source) >= 0:
+            done.append(f"{delta_path(home, table).relative_to(home.root)} (Delta: {version})")
+    return done
+
+
 # --- after a crash --------------------------------------------------------------------------------
 
 
 def recover(home: Home) -> list[str]:
     """Remove what a killed run left: temporary files and folders anywhere under the data root's
     working folders, and version folders the ledger does not name; refresh the convenience copy.
+    (A run's recovery, pipelines/recovery.py, then calls `sync_delta` for the Delta tables.)
     Call only while holding the run lock. Returns what was removed, for the run's log."""
     removed = []
     for base in (home.lake, home.warehouse, home.state, home.exports):

@@ -4,7 +4,7 @@ Why Delta Lake (the `deltalake` package, delta-rs) rather than plain Parquet fol
 files are appended in ONE atomic commit that also records which landing contents it holds (commit
 metadata), so a crash leaves the previous table whole and the next night knows exactly what is still
 to do; history and time travel keep superseded rows recoverable; small files are compacted and old
-ones vacuumed by the library; and the same tables are read by Spark, Trino and DuckDB, which is what
+ones vacuumed by the library (warehouse/maintenance.py, weekly); and the same tables are read by Spark, Trino and DuckDB, which is what
 245 offices (or OBEC pooling them) would run on. Partitions are by month of the contract's
 `partition:` column, so a night writes only the months its files touch.
 
@@ -57,7 +57,8 @@ class State:
 
 
 def state(home: Home, table: str) -> State:
-    """Read from the commit history, newest first, back to the last overwrite (a rebuild)."""
+    """Read from the commit history, newest first, back to the last overwrite (a rebuild). Commits that
+    name no landing contents (OPTIMIZE and VACUUM, warehouse/maintenance.py) are passed over."""
     if not exists(home, table):
         return State()
     from deltalake import DeltaTable
@@ -96,19 +97,22 @@ def commit_parts(home: Home, table: str, parts: list[dict], contents: list[dict]
     (no row is read or rewritten); `rebuild` replaces the table's rows instead. Returns the version."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from deltalake import CommitProperties, DeltaTable, Schema
+    from deltalake import CommitProperties, DeltaTable, PostCommitHookProperties, Schema
     from deltalake.transaction import AddAction, create_table_with_add_actions
 
     from pipelines.faults import pause_point
 
     base = path(home, table)
+    # Checkpoints yes, but never the expired-log cleanup delta-rs would otherwise do with one (30 days):
+    # `state` reads the landing contents from the commit history back to the last rebuild.
+    hooks = PostCommitHookProperties(create_checkpoint=True, cleanup_expired_logs=False)
     meta = {FILES_KEY: json.dumps(contents, ensure_ascii=False), FINGERPRINT_KEY: fingerprint}
     if rebuild:
         meta[REBUILD_KEY] = "true"
     props = CommitProperties(custom_metadata=meta)
     pause_point(f"delta:{table}")  # crash tests: killed before the commit, the table is unchanged
     if not parts:  # a rebuild with nothing left in landing: the table keeps its schema, loses its rows
-        DeltaTable(str(base)).delete(commit_properties=props)
+        DeltaTable(str(base)).delete(commit_properties=props, post_commithook_properties=hooks)
         return DeltaTable(str(base)).version()
     file_schema = pq.read_schema(base / parts[0]["path"])
     schema = Schema.from_arrow(pa.schema([*file_schema.remove_metadata(), pa.field(MONTH, pa.string())]))
@@ -117,10 +121,11 @@ def commit_parts(home: Home, table: str, parts: list[dict], contents: list[dict]
                for p in parts]
     if not exists(home, table):
         create_table_with_add_actions(str(base), schema, actions, mode="append", partition_by=[MONTH],
-                                      commit_properties=props)
+                                      commit_properties=props, post_commithook_properties=hooks)
     else:
         DeltaTable(str(base)).create_write_transaction(actions, mode="overwrite" if rebuild else "append",
-                                                        schema=schema, partition_by=[MONTH], commit_properties=props)
+                                                        schema=schema, partition_by=[MONTH], commit_properties=props,
+                                                        post_commithook_properties=hooks)
     return DeltaTable(str(base)).version()
 
 
@@ -158,7 +163,9 @@ def uncommitted(home: Home) -> list[Path]:
     Such a file is written after the table's latest commit and is not in its current snapshot. That is
     judged from the table itself, not by reading every commit's log entry: Delta replaces old log
     entries by checkpoints, and a file named only in a checkpoint must not look orphaned. Files an older
-    commit removed (history for time travel) are older than the latest commit and are kept."""
+    commit removed (history for time travel) are older than the latest commit and are kept; so are the
+    small files a compaction (warehouse/maintenance.py) replaced: its OPTIMIZE commit is newer than
+    them, and vacuum, not this, removes them once past retention."""
     found: list[Path] = []
     base = home.lake / "tables"
     if not base.exists():

@@ -102,7 +102,7 @@ def test_hashed_identifiers_and_names_never_reach_a_reader(tmp_path):
     published = publish(h, {"admin_staff": frame})
     with duckdb.connect(str(published.duckdb_path), read_only=True) as con:
         cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = 'admin_staff'").fetchall()}
-    assert cols == {"academic_year", "school_code", "position"}
+    assert cols == {"academic_year", "school_code", "position", "office_code"}  # office_code: every published table
     manifest = json.loads((published.snapshot_dir / "manifest.json").read_text(encoding="utf-8"))
     assert {"citizen_id", "full_name"} <= set(manifest["personal_columns_not_in_duckdb"])
 

@@ -105,7 +105,7 @@ def _coverage(snap: _Version, survey: str, period: int) -> list[dict]:
     if "coverage" not in snap.manifest["tables"]:
         return []
     cov = snap.table("coverage").filter(pl.col("survey") == survey, pl.col("period") == period)
-    return cov.drop("survey", "survey_th", "period").sort(pl.all()).to_dicts()
+    return cov.drop("survey", "survey_th", "period", "office_code", strict=False).sort(pl.all()).to_dicts()
 
 
 def manifest_bytes(manifest: dict) -> bytes:
