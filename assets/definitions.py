@@ -7,6 +7,7 @@ import dagster as dg
 from assets.automation import landing_sensor, nightly_job, nightly_schedule
 from assets.data_docs import data_docs
 from assets.landing import landing_files
+from assets.maintenance import maintenance_job, maintenance_schedule
 from assets.marts import mart_assets
 from assets.publish import published_warehouse
 from assets.raw import raw_rows
@@ -17,8 +18,8 @@ ALL_ASSETS = [landing_files, raw_rows, *validated_assets, data_docs, *mart_asset
 
 defs = dg.Definitions(
     assets=ALL_ASSETS,
-    jobs=[nightly_job],
-    schedules=[nightly_schedule],
+    jobs=[nightly_job, maintenance_job],
+    schedules=[nightly_schedule, maintenance_schedule],
     sensors=[landing_sensor],
     resources={"khlang": KhlangHome()},
     executor=dg.in_process_executor,
