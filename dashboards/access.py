@@ -13,6 +13,19 @@ page makes before it reads anything.
   its own: `streamlit run dashboards/app_pages/dltv.py`, or a test), shows the refusal and stops before
   any data is read when the role is not allowed.
 
+Offices (สพท.): every page reads the data root `data_home(user)` names, and nothing else (dashboards.data's
+`current_home()`, through which every query goes, asks `session_home()` here on every call):
+- a plain (single-office) data root: its users read it, as they always did, when they have no office in
+  the users file, are national staff (ALL), or have the root's own office (office.json; "0000" when it
+  never named one); a user of any other office is refused.
+- a national root (national.json, dashboards/offices.py): a user reads `offices/<their office>/` only; only
+  national staff (office ALL, a non-school role) choose among its offices, in the sidebar; a user with no
+  office, or one the root does not hold, is refused.
+A refused user gets one Thai and English refusal and no page at all (`login`, and `require` again). The
+office comes from the users file (read again whenever it changes), never from the session or the address,
+so nothing a browser sends can widen it; access-request grants add pages and roles within that office root
+(their requests are kept in it), never another office. School users stay on their own school.
+
 Passwords are checked, counted and the cookie signed by streamlit-authenticator; the users file, roles
 and the lock after repeated failures are `pipelines.users` (its docstring says what was chosen and why).
 The form is drawn here rather than by the library's `login()` widget so the attempted username is known
@@ -30,9 +43,11 @@ import streamlit as st
 
 from dashboards import data, fmt
 from dashboards import labels as L
-from pipelines import access_requests, audit, users
+from dashboards import offices as national
+from pipelines import access_requests, audit, config, users
+from pipelines.config import Home
 from pipelines.pii import KeyProblem
-from pipelines.users import User
+from pipelines.users import ALL_OFFICES, User
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +55,7 @@ log = logging.getLogger(__name__)
 LOGGED_OUT_KEY = "khlang_logged_out"  # session state: this session has just logged out
 VIEWED_KEY = "khlang_viewed"  # session state: (user, page) of the last page_view recorded
 SIGNED_IN_AT = "khlang_signed_in_at"  # session state: when this login was made (POSIX time; its cookie's issue)
+OFFICE_KEY = "khlang_office"  # session state: the office national staff picked (ignored for anyone else)
 
 
 @dataclass(frozen=True)
@@ -90,6 +106,120 @@ def allowed(user: User, page: str) -> bool:
     return valid(user) and page in pages_of(user)
 
 
+# ---------------------------------------------------------------- offices: which data root a user reads
+class OfficeRefused(RuntimeError):
+    """A query asked for by a user whose office may read nothing here (`session_home`)."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What `office_scope` decided for one user."""
+
+    home: Home | None  # the data root the user reads; None: none (refusal says why)
+    office: str | None  # the office code read; None: a single root's own (its office.json not consulted)
+    choices: tuple[str, ...] = ()  # the offices national staff may pick among (a national root only)
+    refusal: str | None = None  # Thai, then English
+
+
+def _national_staff(user: User) -> bool:
+    return user.office == ALL_OFFICES and user.role != "school"
+
+
+def _refused(user: User, here: tuple[str, str]) -> Scope:
+    th, en = L.office(user.office)
+    return Scope(None, None, refusal=L.OFFICE_REFUSED.format(user=user.username, office_th=th, office_en=en,
+                                                             here_th=here[0], here_en=here[1]))
+
+
+def office_scope(user: User, root: Home | None = None, chosen: str | None = None) -> Scope:
+    """The one rule of which data root `user` may read under the deployment's root `root` (default: the data
+    root found as always, `pipelines.config.home()`); `chosen` is national staff's pick, ignored for anyone
+    else and when the root does not hold it. The module docstring says the rule."""
+    root = root or config.home()
+    if not national.is_national(root.root):
+        if user.office is None or _national_staff(user):
+            return Scope(root, None)
+        try:
+            own = root.office.code
+        except (ValueError, KeyError, OSError):  # an office.json Khlang cannot read names no office
+            own = None
+        if user.office == own:
+            return Scope(root, own)
+        th, en = L.office(own)
+        return _refused(user, (f"เขตพื้นที่ของที่เก็บข้อมูลนี้ {th}", f"this data root's office, {en}"))
+    try:
+        codes = national.codes(root.root)
+    except national.NationalProblem as problem:
+        return Scope(None, None, refusal=f"{problem.th}  \n{problem.en}")
+    here = (f"เขตพื้นที่ของที่เก็บข้อมูลระดับประเทศนี้ ({', '.join(codes) or '–'})",
+            f"the offices of this national root ({', '.join(codes) or '-'})")
+    if _national_staff(user) and codes:
+        code, choices = (chosen if chosen in codes else codes[0]), codes
+    elif user.office in codes and user.office != ALL_OFFICES:
+        code, choices = user.office, ()
+    else:
+        return _refused(user, here)
+    home = national.office_home(root.root, code)
+    try:
+        named = home.office.code
+    except (ValueError, KeyError, OSError):
+        named = None
+    if named != code:  # a folder whose own office.json names another office (or none) is not read
+        return Scope(None, None, refusal=L.OFFICE_FOLDER_WRONG.format(code=code))
+    return Scope(home, code, choices)
+
+
+def data_home(user: User, chosen: str | None = None) -> Home | None:
+    """The data root `user` may read (`office_scope`), or None when they may read none."""
+    return office_scope(user, chosen=chosen).home
+
+
+def _session_user() -> User | None:
+    """The user this browser session is logged in as, from the users file as it is now (cached on its stat)."""
+    if not st.session_state.get("authentication_status"):
+        return None
+    try:
+        return users.lookup(st.session_state.get("username"))
+    except users.UsersProblem:  # the pages say so (`_config`); nobody is logged in meanwhile
+        return None
+
+
+def _scope(user: User) -> Scope:
+    return office_scope(user, chosen=st.session_state.get(OFFICE_KEY))
+
+
+def session_home() -> Home:
+    """The data root every query of this session reads (data.current_home): the logged-in user's
+    (`office_scope`); with nobody logged in, or outside a Streamlit session (the CLI, a script, a test of the
+    queries), the data root found as always. OfficeRefused for a logged-in user who may read none."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return config.home()
+    user = _session_user()
+    if user is None:
+        return config.home()
+    scope = _scope(user)
+    if scope.home is None:
+        raise OfficeRefused(scope.refusal)
+    return scope.home
+
+
+def _audit_where() -> tuple[Home, str | None]:
+    """The data root whose audit log records this session's steps, and its office code: the office the
+    logged-in user reads; else (nobody logged in, a refused user) the deployment's own root."""
+    try:
+        home = session_home()
+    except OfficeRefused:
+        home = config.home()
+    if national.is_national(home.root):
+        return home, None
+    try:
+        return home, home.office.code
+    except (ValueError, KeyError, OSError):
+        return home, None
+
+
 # ---------------------------------------------------------------- the users file and the library
 def _config() -> dict:
     """The users file, read on every run; its Thai problem on the page (and stop) when it cannot be read."""
@@ -116,9 +246,11 @@ def _audit(action: str, user: str | None, role: str | None, **details) -> None:
     """One entry of the audit log (pipelines.audit) of the data root the pages read. Nothing while there is
     no data root (there is nothing to see either). When the log cannot be written the dashboards go on and
     say so in the sidebar, for ICT staff to put right, and in the server's log."""
-    home = data.current_home()
+    home, office = _audit_where()
     if not home.root.is_dir():
         return
+    if office is not None and user is not None:
+        details.setdefault("office", office)
     try:
         audit.record(home, action, user=user, role=role, **details)
     except (audit.AuditError, KeyProblem) as problem:
@@ -234,12 +366,20 @@ def _login_form(auth, config: dict) -> User:
     st.stop()
 
 
-def _logged_out(auth, user: User) -> bool:
-    """The sidebar's user box: name, role and school in Thai, and the logout button; True when pressed
-    (the session and the cookie are then cleared)."""
+def _logged_out(auth, user: User, scope: Scope) -> bool:
+    """The sidebar's user box: name, role and school in Thai, the office read (a picker for national staff
+    on a national root), and the logout button; True when pressed (the session and the cookie are then
+    cleared)."""
     with st.sidebar:
         where = f" · {user.school_code}" if user.school_code else ""
         st.markdown(f"**{user.name}**  \n{L.role(user.role)}{where}")
+        if scope.choices:
+            if st.session_state.get(OFFICE_KEY) not in scope.choices:
+                st.session_state.pop(OFFICE_KEY, None)  # not one of this root's offices: the first is read
+            st.selectbox(L.OFFICE_PICK, scope.choices, index=scope.choices.index(scope.office), key=OFFICE_KEY,
+                         format_func=lambda code: L.office(code)[0])
+        elif scope.office is not None or user.office is not None:
+            st.caption(L.office(scope.office or user.office)[0])
         if not st.button(L.LOGOUT_BUTTON, key="khlang_logout", icon=":material/logout:"):
             return False
         auth.authentication_controller.logout()
@@ -259,8 +399,11 @@ def login() -> User:
     if not valid(user):
         st.error(L.NO_ROLE.format(role=user.role))
         st.stop()
-    if _logged_out(auth, user):
+    scope = _scope(user)
+    if _logged_out(auth, user, scope):
         _login_form(auth, config)  # nothing was submitted: it stops
+    if scope.home is None:
+        refuse_office(user, scope)
     return user
 
 
@@ -270,6 +413,13 @@ def refuse(user: User, page: str) -> None:
     _audit("page_view", user.username, user.role, target=page, outcome="refused")
     st.error(L.PAGE_REFUSED.format(page=PAGES[page].label[0] if page in PAGES else page, role=L.role(user.role)),
              icon=":material/block:")
+    st.stop()
+
+
+def refuse_office(user: User, scope: Scope, page: str | None = None) -> None:
+    """The Thai refusal of a user whose office may read nothing here (`office_scope`); the run stops."""
+    _audit("page_view", user.username, user.role, target=page or "office", outcome="refused", reason="office")
+    st.error(scope.refusal, icon=":material/block:")
     st.stop()
 
 
@@ -299,9 +449,13 @@ def require(page: str) -> User:
     user = _from_session(config)
     if user is None:
         user = login()
+    scope = _scope(user)
+    if scope.home is None:
+        refuse_office(user, scope, page)
     if not allowed(user, page):
         refuse(user, page)
-    if st.session_state.get(VIEWED_KEY) != (user.username, page):  # once a visit, not at every widget's rerun
+    viewed = (user.username, scope.office, page)
+    if st.session_state.get(VIEWED_KEY) != viewed:  # once a visit, not at every widget's rerun
         _audit("page_view", user.username, user.role, target=page)
-        st.session_state[VIEWED_KEY] = (user.username, page)
+        st.session_state[VIEWED_KEY] = viewed
     return user

@@ -39,3 +39,5 @@ except DoorError as err:
     # Either way no traceback: the technical detail stays visible for ICT staff.
     st.error(L.SCHEMA_MISMATCH if err.kind == "sql" else f"{err.th} / {err.en}")
     st.code(err.detail or err.line(), language=None)
+except access.OfficeRefused as err:  # access.require refuses first; this is the queries' own guard
+    st.error(str(err), icon=":material/block:")

@@ -32,8 +32,13 @@ from warehouse.publish import NotPublished, published_duckdb
 
 
 def current_home() -> config.Home:
-    """The data root from $KHLANG_HOME, read on every call (tests and the CLI switch it)."""
-    return config.home()
+    """The data root every query reads, decided on every call by dashboards.access (`session_home`): the
+    logged-in user's office's (on a national root its folder `offices/<code>/`); with nobody logged in, or
+    outside a Streamlit session, the data root found as always ($KHLANG_HOME, ...: tests and the CLI switch
+    it). Raises access.OfficeRefused for a user whose office may read nothing here."""
+    from dashboards import access  # access imports this module
+
+    return access.session_home()
 
 
 def version_token(home: config.Home) -> str | None:

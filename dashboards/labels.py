@@ -614,6 +614,35 @@ SCHOOL_NOT_IN_REGISTER = (
 )
 
 
+OFFICE_REFUSED = (
+    "บัญชี {user} ({office_th}) ไม่ได้อยู่ใน{here_th} จึงดูข้อมูลที่นี่ไม่ได้ — โปรดติดต่อเจ้าหน้าที่ ICT ของเขตพื้นที่  \n"
+    "The account {user} ({office_en}) is not of {here_en}, so it sees no data here: ask your office's ICT staff."
+)
+OFFICE_FOLDER_WRONG = (
+    "โฟลเดอร์ข้อมูลของเขต {code} ในที่เก็บข้อมูลระดับประเทศไม่ได้ระบุว่าเป็นของเขต {code} (office.json) จึงไม่แสดงข้อมูล "
+    "— แจ้งเจ้าหน้าที่ ICT  \nThe national root's folder of office {code} does not name office {code} (office.json), "
+    "so nothing is shown: tell the ICT staff."
+)
+OFFICE_PICK = "เขตพื้นที่ที่ดูข้อมูล (office)"
+NO_OFFICE = ("ไม่ได้ระบุเขตพื้นที่", "no office set")
+ALL_OFFICES_NAME = ("ทุกเขตพื้นที่ (ส่วนกลาง)", "every office: national staff")
+
+
+def office(code: str | None) -> tuple[str, str]:
+    """An office's (Thai, English) names with its code, from pipelines.office (UNSET's for "0000")."""
+    from pipelines.office import UNSET, offices
+    from pipelines.users import ALL_OFFICES
+
+    if code is None:
+        return NO_OFFICE
+    if code == ALL_OFFICES:
+        return ALL_OFFICES_NAME
+    found = UNSET if code == UNSET.code else offices().get(code)
+    if found is None:
+        return (f"รหัสเขต {code} ที่ระบบไม่รู้จัก", f"unknown office code {code}")
+    return (f"{found.th} ({code})", f"{found.en} ({code})")
+
+
 def role(key: str) -> str:
     """A role's Thai name with the English beside it: `ผู้อำนวยการ สพท. (Director)`."""
     th, en = ROLES.get(key, (key, key))

@@ -11,7 +11,14 @@ What: streamlit-authenticator's own configuration YAML, so the library reads the
     credentials:
       usernames:
         <username>: {name, email, password: <bcrypt hash from the library's Hasher>, role,
-                     school_code (school users only), failed_login_attempts, logged_in, locked_until}
+                     school_code (school users only), office (optional), failed_login_attempts, logged_in,
+                     locked_until}
+
+Offices (สพท.). `office` is a code of pipelines.office.offices(), or ALL_OFFICES ("ALL": national staff, never
+a school user). A user without one belongs to the data root's own office, so a single-office install's file
+needs none and works as before. Which data root a user may read follows from it in one place,
+dashboards.access (`data_home`): a national root's users each read only their own office's folder, and only
+ALL may choose among the offices.
 
 No password is stored or logged in plain text: `khlang demo` and `khlang users add|passwd` print a new one
 once, on the terminal of the person who made it. No cryptography is written here: hashes come from the
@@ -43,6 +50,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -64,6 +72,8 @@ COOKIE_NAME = "khlang_login"
 COOKIE_DAYS = 1  # a shared office computer forgets the login after a day
 USERNAME = re.compile(r"[a-z0-9][a-z0-9_.-]{1,31}")  # the library lower-cases what is typed
 SCHOOL_CODE = re.compile(r"\d{10}")  # the register's 10-digit school code
+# The office value of national staff: every office of a national root, chosen one at a time (dashboards.access).
+ALL_OFFICES = "ALL"
 # First passwords: 3 groups of 4 from letters and digits that are not mistaken for one another (~59 bits).
 PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -82,6 +92,8 @@ class User:
     name: str
     role: str
     school_code: str | None = None
+    office: str | None = None  # an office code, ALL_OFFICES, or None: the data root's own office
+
 
 
 def users_file() -> Path:
@@ -151,11 +163,58 @@ def user(config: dict, username: str | None) -> User | None:
     entry = config["credentials"]["usernames"].get(username)
     if entry is None:
         return None
-    return User(username, entry.get("name") or username, entry.get("role", ""), entry.get("school_code"))
+    office = entry.get("office")
+    return User(username, entry.get("name") or username, entry.get("role", ""), entry.get("school_code"),
+                str(office).strip().upper() if office not in (None, "") else None)
 
 
 def all_users(config: dict) -> list[User]:
     return [user(config, name) for name in sorted(config["credentials"]["usernames"])]
+
+
+def _snapshot_key(path: Path) -> tuple | None:
+    try:
+        s = path.stat()
+    except FileNotFoundError:
+        return None
+    return (str(path), s.st_mtime_ns, s.st_size, s.st_ino)
+
+
+@lru_cache(maxsize=4)
+def _snapshot(key: tuple) -> dict[str, User]:
+    return {u.username: u for u in all_users(load(Path(key[0])))}
+
+
+def lookup(username: str | None, path: Path | None = None) -> User | None:
+    """`user()` from the file as it is now, read again only when the file changed (its stat): asked on every
+    query of the dashboards (dashboards.access.data_home), where parsing the whole file each time would
+    cost. UsersProblem as `load`."""
+    path = path or users_file()
+    key = _snapshot_key(path)
+    if key is None:
+        load(path)  # no file: its UsersProblem
+    if not username:
+        return None
+    return _snapshot(key).get(username.strip().lower())
+
+
+def check_office(office: str | None, role: str) -> str | None:
+    """`office` as kept in the file (a known code, ALL_OFFICES, or None), or UsersProblem (Thai and English)."""
+    if office is None or not str(office).strip():
+        return None
+    office = str(office).strip().upper()
+    if office == ALL_OFFICES:
+        if role == "school":
+            raise UsersProblem(f"ผู้ใช้ของโรงเรียนต้องสังกัดเขตพื้นที่เดียว (ไม่ใช่ {ALL_OFFICES})",
+                               f"a school user belongs to one office (not {ALL_OFFICES})")
+        return office
+    from pipelines.office import OFFICES_FILE, offices
+
+    if office not in offices():
+        raise UsersProblem(f"ไม่รู้จักรหัสเขตพื้นที่ {office!r} (ดู {OFFICES_FILE.name} หรือใช้ {ALL_OFFICES} สำหรับส่วนกลาง)",
+                           f"unknown office code {office!r} (see {OFFICES_FILE.name}, or {ALL_OFFICES} for "
+                           "national staff)")
+    return office
 
 
 def _check_password(password: str) -> None:
@@ -178,9 +237,10 @@ def _hash(password: str) -> str:
 
 
 def add_user(config: dict, username: str, *, role: str, password: str, name: str | None = None,
-             school_code: str | None = None, email: str | None = None) -> User:
+             school_code: str | None = None, email: str | None = None, office: str | None = None) -> User:
     """Add (or replace) a user in `config` with a bcrypt hash of `password` (the library's Hasher).
-    A school user is bound to its school code; other roles have none."""
+    A school user is bound to its school code; other roles have none. `office`: a known office code or
+    ALL_OFFICES (not for a school user); None, the default, is the data root's own office."""
     username = username.strip().lower()
     if not USERNAME.fullmatch(username):
         raise UsersProblem(f"ชื่อผู้ใช้ {username!r} ใช้ได้เฉพาะ a-z 0-9 _ . - ยาว 2–32 ตัว",
@@ -192,11 +252,14 @@ def add_user(config: dict, username: str, *, role: str, password: str, name: str
                            "a school user needs its 10-digit school code (--school)")
     if role != "school" and school_code:
         raise UsersProblem("รหัสสถานศึกษาใช้กับบทบาท school เท่านั้น", "a school code is for the school role only")
+    office = check_office(office, role)
     _check_password(password)
     entry = {"name": name or username, "email": email or f"{username}@khlang.invalid", "password": _hash(password),
              "role": role}
     if role == "school":
         entry["school_code"] = school_code
+    if office:
+        entry["office"] = office
     entry.update(failed_login_attempts=0, logged_in=False)
     config["credentials"]["usernames"][username] = entry
     return user(config, username)

@@ -3,12 +3,15 @@ where the file is, what it holds and how failed logins lock an account).
 
     khlang users add somchai --role director --name "นายสมชาย ใจดี"
     khlang users add school_1040008049 --role school --school 1040008049 --name "โรงเรียนบ้านป่าเปือย"
+    khlang users add ict_4001 --role ict --office 4001          # an office's user on a national root
+    khlang users add obec1 --role analyst --office ALL            # national staff: every office, one at a time
     khlang users list
     khlang users passwd somchai            # a new random password (also lifts a lock)
 
 A new password is random (or typed twice with --prompt), printed once here and stored only as a bcrypt
 hash; the cookie key is never printed. A school user's code must be in the published register when one
-is published.
+is published. `--office` (optional): the user's office (สพท.) code, or ALL for national staff; without it
+the user belongs to the data root's own office, as every user did before offices (pipelines/users.py).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pipelines.cli.output import out as _out
 
 def add_parser(sub) -> None:
     """Register `users` on the `khlang` subcommands."""
-    from pipelines.users import ROLES
+    from pipelines.users import ALL_OFFICES, ROLES
 
     p = sub.add_parser("users", help="the dashboards' users: add, list, set a new password",
                        description="ผู้ใช้แดชบอร์ด / the dashboards' users (file: $KHLANG_USERS_FILE, else "
@@ -31,8 +34,11 @@ def add_parser(sub) -> None:
     a.add_argument("--role", required=True, choices=list(ROLES))
     a.add_argument("--school", metavar="CODE", help="the 10-digit school code (role school only)")
     a.add_argument("--name", help="the name shown in the dashboards (default: the username)")
+    a.add_argument("--office", metavar="CODE",
+                   help=f"the user's office code (warehouse/contracts/_offices.yaml), or {ALL_OFFICES} for national "
+                        "staff; default: the data root's own office")
     a.add_argument("--prompt", action="store_true", help="type the password (twice) instead of a random one")
-    actions.add_parser("list", help="users, roles, schools, and locked accounts")
+    actions.add_parser("list", help="users, roles, schools, offices, and locked accounts")
     w = actions.add_parser("passwd", help="a new password for a user (random unless --prompt); lifts a lock")
     w.add_argument("username")
     w.add_argument("--prompt", action="store_true", help="type the password (twice) instead of a random one")
@@ -80,7 +86,8 @@ def user_lines(made) -> list[str]:
 
     width = max(len(u.username) for u, _ in made)
     return [f"    {u.username:<{width}}  {password}   {ROLES[u.role][0]} ({ROLES[u.role][1]})"
-            + (f" · {u.school_code} {u.name}" if u.school_code else "") for u, password in made]
+            + (f" · {u.school_code} {u.name}" if u.school_code else "") + (f" · {u.office}" if u.office else "")
+            for u, password in made]
 
 
 def _shown_once(made, path) -> None:
@@ -96,6 +103,7 @@ def cmd_users(args) -> int:
         if args.action == "list":
             return _list(users.load(path), path)
         if args.action == "add":
+            users.check_office(args.office, args.role)  # before a password is asked for
             problem = _school_problem(args.school)
             if problem:
                 return _refuse(*problem)
@@ -105,7 +113,7 @@ def cmd_users(args) -> int:
             password = _password(args.prompt)  # asked before the file is locked: logins go on meanwhile
             with users.updating(path, create=True) as config:
                 made = users.add_user(config, args.username, role=args.role, password=password, name=args.name,
-                                      school_code=args.school)
+                                      school_code=args.school, office=args.office)
             _out(f"เพิ่มผู้ใช้แล้ว / user added: {made.username}")
         else:
             if users.user(users.load(path), args.username) is None:
@@ -121,6 +129,19 @@ def cmd_users(args) -> int:
     return 0
 
 
+def office_text(office: str | None) -> str:
+    """A user's office for `khlang users list`: its code and Thai name, national staff, or the root's own."""
+    from pipelines.office import offices
+    from pipelines.users import ALL_OFFICES
+
+    if office is None:
+        return "เขตของที่เก็บข้อมูล / the data root's office"
+    if office == ALL_OFFICES:
+        return f"{ALL_OFFICES} ทุกเขต (ส่วนกลาง) / every office (national staff)"
+    known = offices().get(office)
+    return f"{office} {known.th}" if known else f"{office} (ไม่รู้จักรหัสนี้ / unknown code)"
+
+
 def _list(config: dict, path) -> int:
     from pipelines import users
     from pipelines.cli.output import bangkok
@@ -132,5 +153,5 @@ def _list(config: dict, path) -> int:
         until = users.locked_until(entry)
         th, en = users.ROLES.get(u.role, (u.role, u.role))
         _out(f"  {u.username:<20} {th} ({en})" + (f" · {u.school_code}" if u.school_code else "")
-             + f" · {u.name}" + (f"  ล็อกถึง / locked until {bangkok(until)}" if until else ""))
+             + f" · {office_text(u.office)} · {u.name}" + (f"  ล็อกถึง / locked until {bangkok(until)}" if until else ""))
     return 0
