@@ -180,3 +180,52 @@ def test_a_new_password_ends_the_logins_made_before_it_and_only_those():
     users.set_password(config, "somchai", "second-pass-2")
     assert users.signed_in_before_change(entry, before)
     assert not users.signed_in_before_change(entry, time.time() + 0.01)  # a login after the change holds
+
+
+def test_a_user_may_carry_an_office_and_a_file_without_one_reads_as_before(path):
+    config = made(path, somchai=("director", "first-pass-1"), school=("school", "first-pass-2", SCHOOL))
+    assert all("office" not in e for e in config["credentials"]["usernames"].values()), "nothing written unasked"
+    assert users.user(config, "somchai").office is None and users.lookup("somchai", path).office is None
+    with users.updating(path) as config:
+        users.add_user(config, "ict_4001", role="ict", password="first-pass-3", office="4001")
+        users.add_user(config, "obec", role="analyst", password="first-pass-4", office="all")
+        users.add_user(config, "school_4001", role="school", password="first-pass-5", school_code=SCHOOL, office="4001")
+    entries = users.load(path)["credentials"]["usernames"]
+    assert (entries["ict_4001"]["office"], entries["obec"]["office"]) == ("4001", users.ALL_OFFICES)
+    assert [(u.username, u.office) for u in users.all_users(users.load(path))] == [
+        ("ict_4001", "4001"), ("obec", "ALL"), ("school", None), ("school_4001", "4001"), ("somchai", None)]
+    assert users.lookup("ICT_4001 ", path).office == "4001", "read back as the file holds it now"
+    # a hand-written office: YAML may hand back a number
+    with users.updating(path) as config:
+        config["credentials"]["usernames"]["somchai"]["office"] = 4002
+    assert users.lookup("somchai", path).office == "4002"
+
+
+@pytest.mark.parametrize(("role", "office", "said"), [
+    ("director", "9999", "unknown office code"), ("analyst", "40", "unknown office code"),
+    ("school", "ALL", "belongs to one office")])
+def test_an_office_khlang_does_not_know_is_refused_in_thai_and_english(path, role, office, said):
+    config = users.new_config()
+    with pytest.raises(users.UsersProblem) as problem:
+        users.add_user(config, "someone", role=role, password="first-pass-1", office=office,
+                       school_code=SCHOOL if role == "school" else None)
+    assert said in problem.value.en and ("เขตพื้นที่" in problem.value.th) and not config["credentials"]["usernames"]
+
+
+def test_khlang_users_add_office_and_list(tmp_path, monkeypatch, capsys):
+    from pipelines.cli import main
+
+    path = tmp_path / "users.yaml"
+    monkeypatch.setenv(users.ENV_USERS_FILE, str(path))
+    monkeypatch.setenv("KHLANG_HOME", str(tmp_path / "nothing_published"))
+    assert main(["users", "add", "ict_4001", "--role", "ict", "--office", "4001"]) == 0
+    assert main(["users", "add", "obec", "--role", "analyst", "--office", "ALL"]) == 0
+    assert main(["users", "add", "somchai", "--role", "director"]) == 0
+    assert main(["users", "add", "nobody", "--role", "ict", "--office", "9999"]) == 2
+    refused = capsys.readouterr().err
+    assert "ไม่รู้จักรหัสเขตพื้นที่ '9999'" in refused and "unknown office code '9999'" in refused
+    assert users.user(users.load(path), "nobody") is None, "nothing added"
+    assert main(["users", "list"]) == 0
+    listed = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()[1:]}
+    assert "4001 สพป.ขอนแก่น เขต 1" in listed["ict_4001"] and "ทุกเขต" in listed["obec"]
+    assert "the data root's office" in listed["somchai"]
