@@ -220,3 +220,41 @@ def test_a_single_root_refuses_a_user_of_another_office(monkeypatch, published_h
     (bare / "warehouse").mkdir(parents=True)
     assert access.office_scope(users.lookup("office_none"), config.home(bare)).home == config.home(bare)
     assert access.office_scope(users.lookup("office_4001"), config.home(bare)).home is None
+
+
+# ---------------------------------------------------------------- in a real browser
+@pytest.mark.browser
+def test_in_a_browser_an_office_user_gets_its_own_office_and_another_the_refusal(national_root, own_school,
+                                                                                  tmp_path):
+    """`streamlit run` on the national root and headless Chromium: office 4001's director asks for a school
+    by address and sees 4001's copy of it; a user of office 4003 logs in to the refusal and no page."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium, offline_context, require_chromium
+    from tests.dashboards.login import log_in_as
+    from tests.dashboards.test_browser import streamlit_app
+    from tests.dashboards.test_login_browser import shows
+
+    require_chromium()
+    outside: list[str] = []
+    with streamlit_app("dashboards/app.py", config.home(national_root), tmp_path / "streamlit.log") as url, \
+            sync_playwright() as pw:
+        chromium = launch_chromium(pw)
+        try:
+            page = offline_context(chromium, outside).new_page()
+            log_in_as(page, f"{url}/", "office_4001", PASSWORD)
+            page.goto(f"{url}/school?school={own_school}&office=4002", wait_until="domcontentloaded")
+            shows(page, marked("4001"))
+            assert marked("4002") not in page.locator("body").inner_text()
+            refused = offline_context(chromium, outside).new_page()
+            refused.goto(f"{url}/", wait_until="domcontentloaded")
+            from tests.dashboards.login import type_login
+
+            type_login(refused, "office_4003", PASSWORD)
+            shows(refused, "ไม่ได้อยู่ใน")
+            body = refused.locator("body").inner_text()
+            assert "is not of the offices of this national root" in body and marked("4001") not in body
+            assert not refused.locator('[data-testid="stSidebarNav"] a').count(), "no page in the sidebar"
+        finally:
+            chromium.close()
+    assert outside == []
