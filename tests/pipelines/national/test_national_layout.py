@@ -61,3 +61,13 @@ def _school_codes(expected: dict) -> set[str]:
 
     walk(expected)
     return found
+
+
+def test_cli_init_and_run_refuses_a_root_that_is_not_national(tmp_path, capsys):
+    from pipelines.cli import main
+
+    assert main(["national", "init", str(tmp_path / "n"), "--offices", "4001, 5001"]) == 0
+    assert office_codes(tmp_path / "n") == ["4001", "5001"]
+    assert main(["national", "init", str(tmp_path / "m"), "--offices", "9999"]) == 2
+    assert main(["national", "run", str(tmp_path / "m")]) == 2
+    assert "not a national root" in capsys.readouterr().err
