@@ -137,6 +137,21 @@ def test_a_school_user_of_an_office_sees_its_own_school_of_its_own_office(monkey
     assert at.query_params["school"] == own_school
 
 
+def test_an_access_grant_widens_pages_within_the_office_never_the_office(monkeypatch, national_root):
+    """A grant is kept in, and read from, the office root the user reads: approved in office 4001's root it
+    adds its page; one written into office 4002's root gives office 4001's user nothing."""
+    from pipelines import access_requests as ar
+
+    me = users.lookup("office_school_4001")
+    for code, page in (("4001", "dltv"), ("4002", "overview")):
+        h = config.home(national_root / "offices" / code)
+        r = ar.submit(h, me, ar.Asked("page", page), "ดูข้อมูลประกอบการประชุม", 7, role_pages=access.ROLE_PAGES)
+        ar.decide(h, r.id, f"ict_{code}", "ict", True, "ตามที่ขอ")
+    at = app(monkeypatch, national_root, "office_school_4001")
+    files = {Path(str(i["script_path"])).name for i in at._registered_pages.values() if i.get("script_path")}
+    assert "dltv.py" in files and "overview.py" not in files, files
+
+
 def test_national_staff_pick_the_office_they_read(monkeypatch, national_root):
     at = app(monkeypatch, national_root, "office_all")
     picker = at.sidebar.selectbox(key=access.OFFICE_KEY)
