@@ -84,11 +84,12 @@ def _env(**values: str | None):
                 os.environ[k] = v
 
 
-def peak_rss_mib() -> float:
-    """This process's peak resident set (Linux reports KiB), with its finished children's."""
+def peak_rss_mib(children: bool = True) -> float:
+    """This process's peak resident set (Linux reports KiB); with `children`, the largest of its waited-for
+    children's too (a night's own worker processes)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss if children else 0
+    return max(own, kids) / 1024
 
 
 def night(root: str, code: str = "") -> dict:
