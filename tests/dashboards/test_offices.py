@@ -61,16 +61,20 @@ def people(own_school) -> dict:
 @pytest.fixture(scope="module")
 def national_root(published_home, tmp_path_factory, people) -> Path:
     """<root>/national.json and offices/4001, offices/4002: each a copy of the published sample root (without
-    its audit log and requests), named for its office, its school names marked with the office's code."""
+    its audit log and requests), its school names marked with the office's code, then named for its office
+    with the marker by the national layout's own `create` (pipelines/national/layout.py)."""
+    from pipelines.national import layout
+
     root = tmp_path_factory.mktemp("national")
     for code in CODES:
-        copy = root / national.OFFICES_DIR / code
+        copy = root / "offices" / code
         shutil.copytree(published_home.root, copy, ignore=shutil.ignore_patterns("audit", "state", "dagster_home"))
-        office.set_root(copy, code)
         with duckdb.connect(str(config.home(copy).versions / "v0001" / "khlang.duckdb")) as con:
             for table in ("school_profile", "schools"):
                 con.execute(f"UPDATE {table} SET school_name = school_name || ' {marked(code)}'")
-    (root / national.MARKER).write_text(json.dumps({"offices": list(CODES)}), encoding="utf-8")
+    assert layout.create(root, list(CODES)) == list(CODES)
+    assert json.loads((root / national.MARKER).read_text(encoding="utf-8"))["offices"] == list(CODES)
+    assert [config.home(root / "offices" / c).office.code for c in CODES] == list(CODES)
     return root
 
 
@@ -204,6 +208,9 @@ def test_an_office_folder_naming_another_office_is_not_read(monkeypatch, tmp_pat
     (root / national.MARKER).write_text(json.dumps({"offices": ["4001"]}), encoding="utf-8")
     scope = access.office_scope(users.lookup("office_4001"), config.home(root))
     assert scope.home is None and scope.refusal == L.OFFICE_FOLDER_WRONG.format(code="4001")
+    (root / national.MARKER).write_text(json.dumps({"offices": ["4001", "9999"]}), encoding="utf-8")
+    scope = access.office_scope(users.lookup("office_4001"), config.home(root))
+    assert scope.home is None and "national.json" in scope.refusal and "malformed" in scope.refusal
 
 
 # ---------------------------------------------------------------- a single-office root, as before
