@@ -86,6 +86,7 @@ def office_night(context: dg.AssetExecutionContext, national: NationalRoot, dask
             "rows": dg.MetadataValue.int(n["rows"]),
             "files": dg.MetadataValue.int(n["files"]),
             "failed_checks": dg.MetadataValue.json(n["failed_checks"]),
+            "error": n["error"] or "",
             "seconds": dg.MetadataValue.float(n["seconds"]),
             "peak_rss_mib": dg.MetadataValue.float(n["peak_rss_mib"]),
             "worker": f"{n['host']}:{n['pid']}",

@@ -89,13 +89,18 @@ def child(root: str, workers: str) -> dict:
 def run_config(template: Path, base: Path, workers: int, env: dict, name: str = "") -> tuple[dict, Path]:
     name = name or f"w{workers}"
     root = base / name
+    done = base / f"{name}.json"
+    if done.exists() and root.is_dir():  # --keep DIR of an earlier, interrupted run: reuse what it measured
+        print(f"  ({name}: reusing the measurement in {done})", flush=True)
+        return json.loads(done.read_text()), root
     shutil.copytree(template, root, symlinks=True)
     proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", str(root), str(workers)],
                           env=env, capture_output=True, text=True, cwd=REPO)
     (base / f"{name}.log").write_text(proc.stdout + proc.stderr)
     if proc.returncode != 0:
         raise SystemExit(f"configuration {name} failed, see {base / f'{name}.log'}:\n" + proc.stderr[-3000:])
-    return json.loads(proc.stdout.strip().splitlines()[-1]), root
+    done.write_text(proc.stdout.strip().splitlines()[-1])
+    return json.loads(done.read_text()), root
 
 
 def _rows(df) -> list[str]:
@@ -157,7 +162,7 @@ def big_office(base: Path, events: int, env: dict) -> dict:
     go (landing files, the lake's Delta table and raw layer, the published versions)."""
     from pipelines.national.simulate import simulate
 
-    template = base / f"big-{events}"
+    template = base / f"big-{events}-landing"
     codes = simulate(template, 1, events=events, families=("platform",))
     result, root = run_config(template, base, 0, env, name=f"big-{events}")
     return {"events": events, "wall_s": result["wall_s"], "nights": result["nights"],
@@ -200,7 +205,8 @@ def main() -> int:
     p.add_argument("--workers", default="1,2,4")
     p.add_argument("--big-events", type=int, default=1_000_000,
                    help="one more office with this many events, for storage per event (0: skip)")
-    p.add_argument("--keep", metavar="DIR")
+    p.add_argument("--keep", metavar="DIR", help="keep the roots in DIR; a DIR of an interrupted run is resumed: "
+                                                "the configurations it finished are reused, not re-measured")
     p.add_argument("--child", nargs=2, metavar=("ROOT", "WORKERS"), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
@@ -221,7 +227,12 @@ def main() -> int:
     env.pop("KHLANG_HOME", None)
     template = base / "template"
     t = time.perf_counter()
-    codes = simulate(template, args.offices, events=args.events, n_schools=args.schools, families=("platform",))
+    if (template / "national.json").exists():  # --keep DIR of an earlier run: the same offices
+        from pipelines.national.layout import office_codes
+
+        codes = office_codes(template)
+    else:
+        codes = simulate(template, args.offices, events=args.events, n_schools=args.schools, families=("platform",))
     generated = time.perf_counter() - t
     print(f"national simulation: {len(codes)} offices ({', '.join(codes)}), {args.schools} schools and "
           f"{args.events:,} events each (generated in {generated:.1f} s); {os.cpu_count()} CPUs; "

@@ -14,6 +14,12 @@ would let every worker start up to four more processes and oversubscribe the cor
 the cluster's: one office a core. Worker processes are started with `spawn` (distributed's default;
 `start_local_cluster` sets it explicitly): delta-rs must never run in a forked child.
 
+A worker lost in the middle of a night (killed, out of memory) makes the scheduler run that office's
+task again on another worker (distributed.scheduler.allowed-failures): for the office it is a run after
+a crash, which its run lock and pipelines/recovery.py already handle (the lock is an OS file lock: the
+shared file system of a real cluster must support it, as CephFS and NFSv4 do). A night that fails
+(an exception, not a lost worker) is not retried: it is reported (`retries=0`).
+
 No address: the offices run one after another in this process (the single-process reference, and a
 national install without a cluster), each with the office's usual in-process pool for big nights.
 """
@@ -47,6 +53,7 @@ class Night:
     rows: int  # landing rows accounted for tonight (valid + flagged + quarantined + superseded)
     files: int
     failed_checks: list[str]
+    error: str | None  # the night could not run at all (e.g. another run held the office's lock)
     seconds: float
     peak_rss_mib: float  # the process that ran it, over its life so far (a Dask worker: the worker's peak)
     host: str
@@ -103,15 +110,23 @@ def night(root: str, code: str = "") -> dict:
     workers = "1" if _in_dask_worker() else os.environ.get(ENV_WORKERS)
     started = time.perf_counter()
     # run_nightly points DAGSTER_HOME at the office's instance: put back the caller's (the national run's)
-    with _env(DAGSTER_HOME=os.environ.get("DAGSTER_HOME"), **{ENV_WORKERS: workers}):
-        summary = run_nightly(home)
+    code = code or home.office.code
+    try:
+        with _env(DAGSTER_HOME=os.environ.get("DAGSTER_HOME"), **{ENV_WORKERS: workers}):
+            summary = run_nightly(home)
+    except Exception as e:  # one office's problem is reported with its partition, never the others' failure
+        from warehouse.publish import current_version
+
+        return Night(code, False, None, None, current_version(home), 0, 0, [], f"{type(e).__name__}: {e}",
+                     round(time.perf_counter() - started, 2), round(peak_rss_mib(), 1), socket.gethostname(),
+                     os.getpid()).as_dict()
     seconds = time.perf_counter() - started
     acc = summary.accounting
     counted = [c for c in ("valid", "flagged", "quarantined", "superseded") if c in acc.columns]
     rows = int(sum(acc[c].sum() for c in counted)) if acc.height else 0
-    return Night(code or home.office.code, summary.success, summary.run_id, summary.version,
-                 summary.published_version, rows, acc.height, summary.failed_checks, round(seconds, 2),
-                 round(peak_rss_mib(), 1), socket.gethostname(), os.getpid()).as_dict()
+    return Night(code, summary.success, summary.run_id, summary.version, summary.published_version, rows,
+                 acc.height, summary.failed_checks, None, round(seconds, 2), round(peak_rss_mib(), 1),
+                 socket.gethostname(), os.getpid()).as_dict()
 
 
 def start_local_cluster(workers: int, memory_limit: str | int = "auto"):
