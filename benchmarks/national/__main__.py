@@ -30,7 +30,6 @@ from pathlib import Path as _Path
 sys.path.insert(0, str(_Path(__file__).resolve().parents[2]))  # the repository
 
 import argparse
-import hashlib
 import json
 import os
 import shutil
@@ -41,24 +40,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from benchmarks.cpu_probe import cpu_probe
+
 REPO = Path(__file__).resolve().parents[2]
 OUT = REPO / "benchmarks" / "out"
 NATIONAL = ("coverage_national", "dltv_needs_by_province", "platform_use_by_region")
 RUN_DEPENDENT = {"published_at", "run_id", "arrived_at"}
-
-
-def cpu_probe() -> float:
-    """Seconds for a fixed single-threaded loop, best of three (benchmarks/platform's probe, same loop):
-    this VM's host lends it more or less CPU from one minute to the next."""
-    best = float("inf")
-    for _ in range(3):
-        t, x, h = time.perf_counter(), 0, hashlib.sha256()
-        for i in range(3_000_000):
-            x += i * i
-        for _ in range(200_000):
-            h.update(b"x" * 64)
-        best = min(best, time.perf_counter() - t)
-    return round(best, 3)
 
 
 def child(root: str, workers: str) -> dict:

@@ -61,6 +61,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.cpu_probe import cpu_probe
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 OUT = HERE.parent / "out"
@@ -548,22 +550,6 @@ def compare_marts(root: Path, out: Path) -> dict:
         result[mart] = {"rows": n, "only_khlang": only_k, "only_pandas": only_p, "equal": only_k == only_p == 0}
     con.close()
     return result
-
-
-def cpu_probe() -> float:
-    """Seconds for a fixed single-threaded loop (Python arithmetic and SHA-256), best of three. This VM's
-    host lends it more or less CPU from one minute to the next (on 2026-12-01 a loop like this one took
-    twice as long at some minutes as at others): a probe beside each run says which state the figures
-    were measured in."""
-    best = float("inf")
-    for _ in range(3):
-        t, x, h = time.perf_counter(), 0, hashlib.sha256()
-        for i in range(3_000_000):
-            x += i * i
-        for _ in range(200_000):
-            h.update(b"x" * 64)
-        best = min(best, time.perf_counter() - t)
-    return round(best, 3)
 
 
 def bench(events: int, base: Path) -> dict:
