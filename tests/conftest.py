@@ -77,8 +77,13 @@ def expected(demo_home) -> dict:
 
 
 def copy_landing(src: Home, dst: Path) -> Home:
+    """A fresh data root holding `src`'s landing files, named for the same office (office.json)."""
     import shutil
 
+    from pipelines.office import ROOT_FILE
+
     shutil.copytree(src.landing, dst / "landing")
+    if (src.root / ROOT_FILE).exists():
+        shutil.copyfile(src.root / ROOT_FILE, dst / ROOT_FILE)
     return home(dst)
 
