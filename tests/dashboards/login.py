@@ -81,11 +81,42 @@ def log_in_as(page, home: str, username: str, password: str) -> None:
     page.wait_for_function(f"() => document.cookie.includes('{users.COOKIE_NAME}=')", timeout=30_000)
 
 
-def type_login(page, username: str, password: str) -> None:
+# What the page is doing after the form was sent: "answered" (the logout button or an error: the server
+# took the attempt), "running" (a run is under way) or "idle" (no run, no answer).
+_AFTER_SUBMIT = f"""() => {{
+    const buttons = [...document.querySelectorAll('button')].map(b => b.innerText);
+    if (buttons.some(t => t.includes({L.LOGOUT_BUTTON!r})) ||
+        document.querySelector('[data-testid="stAlertContentError"]')) return "answered";
+    const app = document.querySelector('[data-testid="stApp"]');
+    return app && app.dataset.testScriptState === "notRunning" ? "idle" : "running";
+}}"""
+_IDLE = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
+
+
+def type_login(page, username: str, password: str, *, tries: int = 3) -> None:
     """Type a username and password into the login form and press its button, once Streamlit has finished
-    the run that drew the form (a run still under way may draw the form again and lose what was typed)."""
+    the run that drew the form, then wait until the server answered it (the logout button or an error).
+
+    A press is typed again when the page went idle for 3 s with no answer: the cookie component
+    (streamlit-authenticator's CookieManager) reports the browser's cookies once its frame has loaded,
+    and on a loaded host that rerun can come after the form was drawn and swallow the press (seen once
+    in CI: the form back, empty, no error). A person presses again; so does this, at most `tries` times."""
+    import time
+
     page.get_by_label(L.USERNAME).wait_for(timeout=60_000)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.get_by_label(L.USERNAME).fill(username)
-    page.get_by_label(L.PASSWORD).fill(password)
-    page.get_by_role("button", name=L.LOGIN_BUTTON).click()
+    for _ in range(tries):
+        page.wait_for_function(_IDLE, timeout=60_000)
+        page.get_by_label(L.USERNAME).fill(username)
+        page.get_by_label(L.PASSWORD).fill(password)
+        page.get_by_role("button", name=L.LOGIN_BUTTON).click()
+        deadline, idle_since = time.monotonic() + 90, None
+        while time.monotonic() < deadline:
+            state = page.evaluate(_AFTER_SUBMIT)
+            if state == "answered":
+                return
+            idle_since = (idle_since or time.monotonic()) if state == "idle" else None
+            if idle_since is not None and time.monotonic() - idle_since > 3:
+                break  # the press was lost: type it again
+            time.sleep(0.2)
+    raise AssertionError(f"the login form of {username} was not answered after {tries} presses; the page "
+                         f"shows: {page.locator('body').inner_text()[:1500]!r}")
