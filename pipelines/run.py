@@ -6,6 +6,7 @@ command line shows up in `khlang serve`'s Dagster UI with its asset checks, like
 
 from __future__ import annotations
 
+import json
 import os
 import warnings
 from dataclasses import dataclass
@@ -17,9 +18,21 @@ from pipelines.memory import frozen_heap
 
 DAGSTER_YAML = """\
 # Written by Khlang. Local SQLite storage under this folder; no telemetry (no internet here).
-# One run at a time: the sensor, the schedule and a steward's re-run all write the same lake.
+# Run history and the event log are Dagster's SQLite storage in its usual folders, with connections kept
+# open (pipelines/dagster_storage.py: Dagster's own opens one per event).
+run_storage:
+  module: pipelines.dagster_storage
+  class: KeptSqliteRunStorage
+  config:
+    base_dir: {history}
+event_log_storage:
+  module: pipelines.dagster_storage
+  class: KeptSqliteEventLogStorage
+  config:
+    base_dir: {events}
 telemetry:
   enabled: false
+# One run at a time: the sensor, the schedule and a steward's re-run all write the same lake.
 concurrency:
   runs:
     max_concurrent_runs: 1
@@ -47,13 +60,20 @@ class RunSummary:
     recovered: list[str]  # what the run cleaned up after a dead one
 
 
+def dagster_yaml(home: Home) -> str:
+    """The instance's dagster.yaml: its storage folders are absolute, so it is written for this root."""
+    history = home.dagster_home / "history"
+    return DAGSTER_YAML.format(history=json.dumps(str(history)), events=json.dumps(str(history / "runs")))
+
+
 def instance_for(home: Home):
     import dagster as dg
 
     home.dagster_home.mkdir(parents=True, exist_ok=True)
     cfg = home.dagster_home / "dagster.yaml"
-    if not cfg.exists() or cfg.read_text(encoding="utf-8") != DAGSTER_YAML:  # ours: keep it current
-        cfg.write_text(DAGSTER_YAML, encoding="utf-8")
+    text = dagster_yaml(home)
+    if not cfg.exists() or cfg.read_text(encoding="utf-8") != text:  # ours: keep it current (and where it is)
+        cfg.write_text(text, encoding="utf-8")
     os.environ["DAGSTER_HOME"] = str(home.dagster_home)
     return dg.DagsterInstance.from_config(str(home.dagster_home))
 
