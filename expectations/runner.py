@@ -160,10 +160,16 @@ def needed_columns(suite_json: str, frame: pl.DataFrame) -> list[str]:
 
 def _pandas(frame: pl.DataFrame, columns: list[str]) -> pd.DataFrame:
     """The suite's columns as pandas, indexed by `_row_id` (an unnamed index, so GX's
-    `unexpected_index_list` is the list of failing row IDs, read straight from the index)."""
-    pdf = frame.select(columns).to_pandas()
+    `unexpected_index_list` is the list of failing row IDs, read straight from the index).
+
+    Decimal columns go as float64: as Python Decimals, every value GX reports is converted by
+    `convert_decimal_to_float`, which walks `inspect.stack()` each time (seconds a table), and a Decimal
+    equal to a float bound (0.1) compares unequal to it."""
+    chosen = frame.select(columns)
+    decimals = [name for name, dtype in chosen.schema.items() if dtype.is_decimal()]
+    pdf = chosen.with_columns(pl.col(decimals).cast(pl.Float64)).to_pandas()
     pdf.index = pd.Index(frame.get_column(ROW_ID).to_numpy())
-    for name, dtype in frame.select(columns).schema.items():
+    for name, dtype in chosen.schema.items():
         if dtype == pl.Date:  # compare as timestamps with the `today` parameter
             pdf[name] = pd.to_datetime(pdf[name])
     return pdf

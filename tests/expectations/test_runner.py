@@ -87,3 +87,23 @@ def test_a_kept_project_is_reused_and_opened_again_after_another_process_saved_i
     assert run(3).failures.filter(pl.col("rule_id") == "SCH-01").height == 3, "still right after another process saved"
     stored = list((tmp_path / "gx" / "uncommitted" / "validations").rglob("*.json"))
     assert len(stored) == 4, "every validation stored, the other process's included"
+
+
+def test_decimal_columns_reach_gx_as_floats_and_the_bounds_still_hold(monkeypatch):
+    """Register coordinates are decimals. GX gets them as float64: as Python Decimals every value it
+    reports went through `convert_decimal_to_float`, which walks `inspect.stack()` (seconds a table)."""
+    from decimal import Decimal
+
+    import great_expectations.util as gx_util
+
+    def no_stack_walks(*_a, **_k):
+        raise AssertionError("GX converted a Decimal (inspect.stack)")
+
+    monkeypatch.setattr(gx_util, "stack", no_stack_walks)
+    frame = _schools(0, 4).with_columns(
+        lat=pl.Series([Decimal("5.6"), Decimal("20.5"), Decimal("20.6"), Decimal("16.4")], dtype=pl.Decimal(9, 6)),
+        lon=pl.Series([Decimal("97.3"), Decimal("105.7"), Decimal("102.8"), Decimal("105.8")], dtype=pl.Decimal(9, 6)),
+    )
+    v = validate(frame, get("schools"), {"today": date(2026, 1, 1)})
+    sch05 = v.failures.filter(pl.col("rule_id") == "SCH-05").get_column(ROW_ID).sort().to_list()
+    assert sch05 == [102, 103], "the bounds themselves are inside Thailand; 20.6 N and 105.8 E are not"
