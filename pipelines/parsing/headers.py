@@ -99,12 +99,38 @@ def _text(v: object) -> str | None:
 
 
 Mapped = tuple[dict[str, int], list[str], list[tuple[str, int, int]]]
+# One header cell as matching sees it: the keys to look up, in order, and its label for the unknown list.
+Cell = tuple[tuple[str, ...], str | None]
 
 
-def _one_row(index: dict[str, str], top: list[str | None]) -> Mapped:
+def _one_row_cells(top: list[str | None]) -> list[Cell]:
+    return [((key(t),) if t is not None else (), t) for t in top]
+
+
+def _two_row_cells(top: list[str | None], sub: list[str | None]) -> list[Cell]:
+    """Top row holds merged group labels (value in the first cell only), sub-row the sub-columns: a cell
+    is looked up as group+sub, then as its top label, then as its sub label."""
+    cells, group = [], None
+    for t, s in zip(top, sub):
+        if t is not None:
+            group = t
+        keys = []
+        if s is not None and group is not None:
+            keys.append(key(group) + key(s))
+        if t is not None:
+            keys.append(key(t))
+        if s is not None:
+            keys.append(key(s))
+        cells.append((tuple(keys), " ".join(x for x in (t, s) if x) or None))
+    return cells
+
+
+def _map(index: dict[str, str], cells: list[Cell]) -> Mapped:
+    """The contract columns a row's cells name (its alias `index`), the labels naming none, and the
+    columns named twice."""
     mapped, unknown, duplicates = {}, [], []
-    for j, label in enumerate(top):
-        name = index.get(key(label))
+    for j, (keys, label) in enumerate(cells):
+        name = next((index[k] for k in keys if k in index), None)
         if name and name not in mapped:
             mapped[name] = j
         elif name:
@@ -114,42 +140,25 @@ def _one_row(index: dict[str, str], top: list[str | None]) -> Mapped:
     return mapped, unknown, duplicates
 
 
-def _two_rows(index: dict[str, str], top: list[str | None], sub: list[str | None]) -> Mapped:
-    """Top row holds merged group labels (value in the first cell only), sub-row the sub-columns."""
-    mapped, unknown, duplicates, group = {}, [], [], None
-    for j, (t, s) in enumerate(zip(top, sub)):
-        if t is not None:
-            group = t
-        candidates = []
-        if s is not None and group is not None:
-            candidates.append(key(group) + key(s))
-        if t is not None:
-            candidates.append(key(t))
-        if s is not None:
-            candidates.append(key(s))
-        name = next((index[c] for c in candidates if c in index), None)
-        if name and name not in mapped:
-            mapped[name] = j
-        elif name:
-            duplicates.append((name, mapped[name], j))
-        elif t or s:
-            unknown.append(" ".join(x for x in (t, s) if x))
-    return mapped, unknown, duplicates
-
-
 def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
-    """The best (contract, header row) for this sheet, or None if nothing looks like a header."""
+    """The best (contract, header row) for this sheet, or None if nothing looks like a header.
+
+    The sheet's cells are turned into lookup keys once (`_one_row_cells`, `_two_row_cells`); each
+    contract then only looks them up in its alias index."""
     head = sheet.cells.head(HEADER_SCAN_ROWS + 1).rows()
     rows = [[_text(v) for v in r] for r in head]
+    scanned = min(HEADER_SCAN_ROWS, len(rows))
+    singles = [_one_row_cells(row) for row in rows]
+    pairs = [_two_row_cells(rows[r], rows[r + 1]) if r + 1 < len(rows) else None for r in range(scanned)]
     best: HeaderMatch | None = None
     for contract in contracts:
         index = alias_index(contract)
-        ones = [_one_row(index, row) for row in rows]
-        for r in range(min(HEADER_SCAN_ROWS, len(rows))):
+        ones = [_map(index, cells) for cells in singles]
+        for r in range(scanned):
             one, unknown1, dup1 = ones[r]
             candidates = [HeaderMatch(contract, r, r + 1, one, unknown1, dup1)]
-            if r + 1 < len(rows):
-                two, unknown2, dup2 = _two_rows(index, rows[r], rows[r + 1])
+            if pairs[r] is not None:
+                two, unknown2, dup2 = _map(index, pairs[r])
                 # A title or blank row above a one-row header is not the top of a two-row header.
                 if len(two) > len(one) and len(two) > len(ones[r + 1][0]):
                     candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2, dup2))
