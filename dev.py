@@ -292,7 +292,7 @@ def cmd_khlang(sub: str, args: list[str]) -> None:
 
 
 # One worker per core (up to four), each test module whole on one worker so that its module fixtures are
-# built once: on two cores the suite takes about 10 minutes instead of 17. `-n 0` runs it in one process.
+# built once (README, Development: the measured suite times). `-n 0` runs it in one process.
 PARALLEL = ["-n", "auto", "--maxprocesses", "4", "--dist", "loadfile"]
 
 
