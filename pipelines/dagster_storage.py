@@ -91,6 +91,12 @@ class KeptSqliteEventLogStorage(SqliteEventLogStorage):
             self._tables.add(table_name)
         return table_name in self._tables
 
+    def wipe(self) -> None:
+        """Dagster's wipe deletes the run databases' files: kept connections to them would go on reading
+        and writing the deleted files, so they are closed first."""
+        self._kept.dispose()
+        super().wipe()
+
     def dispose(self) -> None:
         super().dispose()
         self._kept.dispose()

@@ -119,3 +119,18 @@ def test_a_process_keeps_at_most_max_shards_run_databases_open(tmp_path, monkeyp
         for run_id in runs:  # each run's own database read again
             assert instance.all_logs(run_id)
         assert len(instance.event_log_storage._kept.engines) == 3
+
+
+def test_after_a_wipe_a_run_is_written_to_the_new_files_not_the_deleted_ones(tmp_path):
+    """Dagster's wipe deletes the run databases; a kept connection would go on writing the deleted file."""
+    h = home(tmp_path)
+    with instance_for(h) as instance:
+        first = _materialize(instance).run_id
+        instance.event_log_storage.wipe()
+        instance.run_storage.wipe()
+        again = _materialize(instance).run_id
+        assert [r.run_id for r in instance.get_runs()] == [again]
+        assert not instance.all_logs(first)
+    with instance_for(h) as fresh:  # a new process's view: what is in the files
+        assert len(fresh.all_logs(again)) > 32
+        assert [r.partition_key for r in fresh.fetch_materializations(dg.AssetKey("yearly"), limit=100).records]
