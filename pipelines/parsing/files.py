@@ -25,6 +25,7 @@ from pipelines.parsing.readers import Sheet, read_file
 from warehouse.contracts import Contract, contracts
 
 NOTES_ROW = r"^[\s*\-•#]*(หมายเหตุ|note)"  # the row's first non-empty text, lower-cased
+NOTE_WORDS = ["หมายเหตุ", "note"]  # a cell of a row NOTES_ROW can match holds one (any letter case)
 VISIBLE = r"[^\s\u00a0\u200b\u200c\u200d\ufeff\u2060]"  # a cell with anything but blanks
 LINEAGE = ["_sheet", "_row"]
 # The instructions sheet of the office's blank templates (`khlang template`, warehouse/templates.py): not
@@ -43,15 +44,20 @@ class ParsedFile:
 def _data_rows(sheet: Sheet, match: HeaderMatch) -> pl.DataFrame:
     """Rows below the header, up to the notes row, without blank rows; values as raw text."""
     body = sheet.cells.with_row_index("_i").slice(match.data_start)
-    # One pass per sheet: a row's cells joined, so its first text decides whether it is the notes row.
-    row_text = pl.concat_str(sheet.cells.columns, separator=" ", ignore_nulls=True)
-    is_note = row_text.str.to_lowercase().str.contains(NOTES_ROW)
-    body = body.with_columns(_note=is_note.fill_null(False).cum_max())
+    # The notes row: a row's cells joined, so its first text decides. Joining and lower-casing every
+    # row of a million-row export was a third of its parse: only rows holding the word anywhere are joined.
+    may_be_note = pl.any_horizontal(pl.col(sheet.cells.columns).str.contains_any(NOTE_WORDS, ascii_case_insensitive=True)).fill_null(False)
+    candidates = body.filter(may_be_note)
+    if candidates.height:
+        row_text = pl.concat_str(sheet.cells.columns, separator=" ", ignore_nulls=True)
+        notes = candidates.filter(row_text.str.to_lowercase().str.contains(NOTES_ROW).fill_null(False))
+        if notes.height:  # the first notes row ends the data
+            body = body.filter(pl.col("_i") < notes.get_column("_i").min())
     selected = [
         (pl.col(f"c{match.columns[c.name]}") if c.name in match.columns else pl.lit(None, pl.String)).alias(c.name)
         for c in match.contract.columns
     ]
-    rows = body.filter(~pl.col("_note")).select(
+    rows = body.select(
         pl.lit(sheet.name).alias("_sheet"),
         (pl.col("_i") + 1).cast(pl.Int32).alias("_row"),
         *selected,

@@ -48,6 +48,11 @@ SNIFF_BYTES = 4096
 # Two Thai characters in a row as UTF-8 bytes: never valid cp874 text in practice (it would be `เธก`...).
 UTF8_THAI_PAIR = re.compile(rb"(?:\xe0[\xb8\xb9][\x80-\xbf]){2}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")  # not text (tab, CR, LF, FF, ctrl-Z allowed)
+# The same bytes in UTF-8 and cp874 (one byte each there, never part of another character): deleting every
+# other byte finds them in one C pass, ten times faster than the regex over the decoded text.
+_CONTROL_BYTES = bytes(b for b in range(0x20) if CONTROL.match(chr(b)))
+_NOT_CONTROL = bytes(b for b in range(256) if b not in _CONTROL_BYTES)
+_CONTROL_BYTES_RE = re.compile(CONTROL.pattern.encode())
 HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta)\b", re.I | re.S)
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>(.*?)</(?:\w+:)?c>", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
@@ -126,6 +131,12 @@ def _not_text(text: str, encoding: str) -> None:
         )
 
 
+def _not_text_bytes(data: bytes, encoding: str) -> None:
+    """`_not_text` for UTF-8 or cp874 bytes, read before decoding (the same characters, the same line)."""
+    if data.translate(None, _NOT_CONTROL):
+        _not_text(data[: _CONTROL_BYTES_RE.search(data).end()].decode(encoding, errors="replace"), encoding)
+
+
 def decode_csv(data: bytes) -> tuple[str, str]:
     """Decode text bytes. Returns (text, encoding): UTF-16 (BOM or NUL pattern), UTF-8 (with or without
     BOM), or cp874. Lines in two encodings, or bytes that are not text, are a FileProblem naming the line."""
@@ -146,7 +157,7 @@ def decode_csv(data: bytes) -> tuple[str, str]:
             continue
         pair = UTF8_THAI_PAIR.search(data) if enc == "cp874" else None
         if pair is None:
-            _not_text(text, enc)
+            _not_text_bytes(data, enc)
             return text, enc
         errors[enc] = pair.start()
     p8, p874 = errors["utf-8-sig"], errors["cp874"]
@@ -197,16 +208,27 @@ def _delimiter(text: str) -> str:
     return "\t" if head.count("\t") > head.count(",") else ","
 
 
-def csv_sheet(text: str, name: str = "csv") -> Sheet:
-    if not text.strip():
+def _lines(text: str):
+    """The text's lines, ends kept, one at a time (csv.reader reads only the first few)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start) + 1 or len(text)
+        yield text[start:end]
+        start = end
+
+
+def csv_sheet(text: str, name: str = "csv", utf8: bytes | None = None) -> Sheet:
+    """The CSV text as a sheet. `utf8`: the same text as UTF-8 bytes when the file already is that (a
+    million-row file need not be encoded again)."""
+    if not text or text.isspace():  # (neither copies the text, as strip() and StringIO would)
         return Sheet(name=name, cells=pl.DataFrame())
     sep = _delimiter(text)
     # Polars takes the width from the first line: a one-field title line would cut every row to one
     # column. Take it from the widest line among those a header can be on (parsing.headers scans 30).
-    lines = csv.reader(io.StringIO(text), delimiter=sep)
+    lines = csv.reader(_lines(text), delimiter=sep)
     width = max(map(len, itertools.islice(lines, CSV_WIDTH_SCAN_LINES)), default=1)
     df = pl.read_csv(
-        io.BytesIO(text.encode("utf-8")),
+        io.BytesIO(utf8 if utf8 is not None else text.encode("utf-8")),
         has_header=False,
         separator=sep,
         infer_schema=False,
@@ -217,9 +239,17 @@ def csv_sheet(text: str, name: str = "csv") -> Sheet:
     return Sheet(name=name, cells=_normalise_columns(df))
 
 
+def _as_utf8(data: bytes, encoding: str) -> bytes | None:
+    """The file's bytes when they are the decoded text's UTF-8 already (no BOM), else None."""
+    if encoding != "utf-8-sig":
+        return None
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
 def read_csv(path: Path) -> list[Sheet]:
-    text, _ = decode_csv(path.read_bytes())
-    return [csv_sheet(text)]
+    data = path.read_bytes()
+    text, encoding = decode_csv(data)
+    return [csv_sheet(text, utf8=_as_utf8(data, encoding))]
 
 
 # --- html ---------------------------------------------------------------------------------------------
@@ -475,7 +505,7 @@ def read_file(path: Path) -> ReadFile:
             en=f"this file is an XML Spreadsheet 2003 named {suffix}; open it in Excel and save as .xlsx",
         )
     if suffix in CSV_SUFFIXES:
-        return ReadFile([csv_sheet(text)])
+        return ReadFile([csv_sheet(text, utf8=_as_utf8(data, encoding))])
     # Text renamed to a workbook name is a renaming slip the school can fix; said plainly, not guessed at.
     raise FileProblem(
         "not_a_workbook",

@@ -98,17 +98,20 @@ def test_instructions_sheet_and_ignored_columns_are_noted(survey, landing):
 
 @pytest.mark.parametrize(
     "note",
-    ["หมายเหตุ", "หมายเหตุ: ส่งภายใน 30 ม.ค.", "  หมายเหตุ ข้อมูลเบื้องต้น", "*หมายเหตุ ห้ามแก้หัวตาราง", "Note: draft", "NOTES"],
+    ["หมายเหตุ", "หมายเหตุ: ส่งภายใน 30 ม.ค.", "  หมายเหตุ ข้อมูลเบื้องต้น", "*หมายเหตุ ห้ามแก้หัวตาราง", "Note: draft", "NOTES",
+     ["*", "NoTe: the row's first text spans two cells"], [None, "  ", "หมายเหตุ (ในคอลัมน์ที่สอง)"]],
 )
 def test_notes_row_and_everything_below_are_not_data(write_xlsx, landing, note):
     rows = [
         ["ปีงบประมาณ", "รหัสสถานศึกษา", "รายการ", "จำนวน", "ราคาต่อหน่วย"],
         ["2569", "1034560001", "จาน", "1", "2500"],
-        [note],
+        ["2569", "1034560003", "เสาอากาศ", "1", "900"],
+        ["2569", "1034560004", "Notebook", "1", "15000"],  # "note" in a later cell: data, not notes
+        note if isinstance(note, list) else [note],
         ["2569", "1034560002", "ทีวี", "1", "9000"],  # below the notes: a worked example, not data
     ]
     table = parse_file(write_xlsx("alloc.xlsx", {"s": rows}), landing).tables["dltv_allocation"]
-    assert table["_row"].to_list() == [2]
+    assert table["_row"].to_list() == [2, 3, 4]
 
 
 @pytest.mark.parametrize(

@@ -119,6 +119,9 @@ def test_decode_csv(encoding, detected):
     [
         pytest.param(b"\xff\xd8\xff\xe0 not text", "bad_encoding", 1, id="jpeg-bytes"),
         pytest.param(b"a,b\r\n1,2\r\n\x00\x01\x02\x03,4\r\n", "not_text", 3, id="control-bytes-line-3"),
+        pytest.param("\ufeffปี,รหัส\r\n2569,1\r\n2569,2\r\n25\x1b69,3\r\n".encode("utf-8"), "not_text", 4,
+                     id="utf8-bom-thai-escape-line-4"),
+        pytest.param("ปี,รหัส\n2569,\x0e1\n".encode("cp874"), "not_text", 2, id="cp874-control-line-2"),
         pytest.param("ปี,รหัส\r\n".encode("cp874") + "2569,1\r\nปี,รหัส\r\n".encode("utf-8"), "mixed_encoding", 3,
                      id="cp874-then-utf8-line-3"),
         pytest.param("ปี,รหัส\r\n2569,1\r\n".encode("utf-8") + "ปี,รหัส\r\n".encode("cp874"), "mixed_encoding", 3,
