@@ -238,3 +238,30 @@ def test_workbook_cells_end_to_end(tmp_path):
         [("FMT-02", "survey_date")],
         [("REQ-01", "dltv_classrooms")],
     ]
+
+
+def test_parsing_distinct_values_once_gives_what_parsing_every_row_gives(monkeypatch):
+    """A column with few distinct values is parsed once per value and joined back (`_stage_column`);
+    whether a column goes that way is decided from an estimate of its distinct count. Either way the
+    frame is the same, cell for cell: here events with repeated, messy values (Thai digits, spaces, BE and
+    CE years, blanks, a formula error) cast both ways."""
+    from pipelines import casting
+
+    contract = get("platform_events")
+    written = {
+        "timestamp": ["2026-01-15 08:30:12", " 15/01/2569 08:30 ", "๒๕๖๙-๐๑-๑๕ 09:00:00", "", "#REF!", "31/02/2569 10:00"],
+        "platform": ["DLTV", " dltv", "ดีแอลทีวี", "DLIT", "เฟซบุ๊ก", None],
+        "user_id": ["h1:" + "a" * 64, "h1:" + "b" * 64, None, "h1:" + "a" * 64, " ", "h1:" + "c" * 64],
+        "school_code": ["1034560001", "34560001", "", None, "1034560001 ", "๑๐๓๔๕๖๐๐๐๑"],
+        "event_type": ["view", "VIEW", "ดูสื่อ", "login", "เล่นเกม", "download"],
+        "content_id": ["C-001", "C-001", None, "C-002", "", "C-001"],
+        "duration_s": ["30", "๓๐", "-", "1,200", "abc", "30.0"],
+    }
+    n = 3000  # many rows, few distinct values: the distinct path is taken
+    raw = pl.DataFrame({c: [v[i % len(v)] for i in range(n)] for c, v in written.items()}).with_columns(
+        _sheet=pl.lit("csv"), _row=pl.int_range(2, n + 2, dtype=pl.Int32))
+    once = cast(raw, contract)
+    monkeypatch.setattr(casting, "DISTINCT_SHARE", -1.0)  # every column parsed row by row
+    every_row = cast(raw, contract)
+    assert once.equals(every_row)
+    assert once.get_column("_parse_issues").list.len().sum() > 0  # the messy cells were found both ways
