@@ -80,13 +80,19 @@ def write_parts(home: Home, table: str, rows: pl.DataFrame, partition_column: st
     files of a crashed night are never named, and vacuum removes them. Returns what the commit needs."""
     base = path(home, table)
     parts = []
-    month = pl.col(partition_column).dt.strftime("%Y-%m").fill_null("unknown")
-    for (m,), part in rows.with_columns(month.alias(MONTH)).partition_by(MONTH, as_dict=True, maintain_order=True).items():
+    months = rows.select(pl.col(partition_column).dt.strftime("%Y-%m").fill_null("unknown").alias(MONTH)).to_series()
+    distinct = months.unique(maintain_order=True)
+    if distinct.len() == 1:  # a platform's monthly export: written as it is (splitting copied every column)
+        by_month = {distinct[0]: rows}
+    else:
+        by_month = {m: part.drop(MONTH) for (m,), part in
+                    rows.with_columns(months).partition_by(MONTH, as_dict=True, maintain_order=True).items()}
+    for m, part in by_month.items():
         rel = f"{MONTH}={m}/part-{uuid.uuid4().hex}.parquet"
         target = base / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         # snappy: what Spark and Trino write and read everywhere, and faster to write than zstd
-        part.drop(MONTH).write_parquet(target, compression="snappy", row_group_size=ROW_GROUP_ROWS)
+        part.write_parquet(target, compression="snappy", row_group_size=ROW_GROUP_ROWS)
         parts.append({"path": rel, "month": m, "rows": part.height, "bytes": target.stat().st_size})
     return parts
 
