@@ -140,27 +140,42 @@ def _map(index: dict[str, str], cells: list[Cell]) -> Mapped:
     return mapped, unknown, duplicates
 
 
+def _keys(cells: list[Cell] | None) -> frozenset[str]:
+    return frozenset(k for keys, _ in cells for k in keys) if cells is not None else frozenset()
+
+
 def find_header(sheet: Sheet, contracts: list[Contract]) -> HeaderMatch | None:
     """The best (contract, header row) for this sheet, or None if nothing looks like a header.
 
     The sheet's cells are turned into lookup keys once (`_one_row_cells`, `_two_row_cells`); each
-    contract then only looks them up in its alias index."""
+    contract then only looks them up in its alias index, and only in rows holding at least MIN_MATCHED
+    of its keys: a row names no more columns than it holds keys of the index, so the others (data rows,
+    titles, another table's header) can never be chosen and are not mapped cell by cell."""
     head = sheet.cells.head(HEADER_SCAN_ROWS + 1).rows()
     rows = [[_text(v) for v in r] for r in head]
     scanned = min(HEADER_SCAN_ROWS, len(rows))
     singles = [_one_row_cells(row) for row in rows]
     pairs = [_two_row_cells(rows[r], rows[r + 1]) if r + 1 < len(rows) else None for r in range(scanned)]
+    single_keys, pair_keys = [_keys(c) for c in singles], [_keys(c) for c in pairs]
     best: HeaderMatch | None = None
     for contract in contracts:
         index = alias_index(contract)
-        ones = [_map(index, cells) for cells in singles]
+        known = index.keys()
+        ones: dict[int, Mapped] = {}
+
+        def one(r: int) -> Mapped:
+            if r not in ones:
+                ones[r] = _map(index, singles[r])
+            return ones[r]
+
         for r in range(scanned):
-            one, unknown1, dup1 = ones[r]
-            candidates = [HeaderMatch(contract, r, r + 1, one, unknown1, dup1)]
-            if pairs[r] is not None:
+            candidates = []
+            if len(known & single_keys[r]) >= MIN_MATCHED:
+                candidates.append(HeaderMatch(contract, r, r + 1, *one(r)))
+            if pairs[r] is not None and len(known & pair_keys[r]) >= MIN_MATCHED:
                 two, unknown2, dup2 = _map(index, pairs[r])
                 # A title or blank row above a one-row header is not the top of a two-row header.
-                if len(two) > len(one) and len(two) > len(ones[r + 1][0]):
+                if len(two) > len(one(r)[0]) and len(two) > len(one(r + 1)[0]):
                     candidates.append(HeaderMatch(contract, r, r + 2, two, unknown2, dup2))
             for cand in candidates:
                 if len(cand.columns) >= MIN_MATCHED and (best is None or cand.score > best.score):
