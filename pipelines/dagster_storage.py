@@ -14,6 +14,7 @@ after a fork the child opens its own; a process keeps at most `MAX_SHARDS` run d
 from __future__ import annotations
 
 import os
+import sqlite3
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -21,10 +22,29 @@ from contextlib import contextmanager
 
 from dagster._core.storage.event_log.sqlite.sqlite_event_log import SQLITE_BUSY_TIMEOUT_SECONDS, SqliteEventLogStorage
 from dagster._core.storage.runs.sqlite.sqlite_run_storage import SqliteRunStorage
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine
 
 MAX_SHARDS = 8  # open run databases per process: the run being written, the index, a few the UI reads
+
+
+def _no_fsync_per_commit(dbapi_connection, _record) -> None:
+    """WAL with `synchronous=NORMAL`, SQLite's advice: a commit is not flushed to disk by itself, the WAL
+    is at each checkpoint. A killed process loses nothing (its commits are in the OS's cache); a power
+    cut can lose the run log's last events, never corrupt it. Dagster makes its index WAL but leaves
+    each run's database in rollback mode, flushed (FULL) at every commit: ~2 ms of each of a night's ~870
+    events here. A database another process holds stays as it is (NORMAL only ever goes with WAL).
+    The warehouse's own files are flushed where they are written (pipelines.durable)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        try:
+            mode = cursor.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        except sqlite3.OperationalError:  # locked by another process: its mode stays
+            mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+        if str(mode).lower() == "wal":
+            cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
 
 
 class _Engines:
@@ -50,6 +70,7 @@ class _Engines:
                 return engine
             engine = create_engine(url, pool_size=1, max_overflow=8,
                                    connect_args={"timeout": SQLITE_BUSY_TIMEOUT_SECONDS, "check_same_thread": False})
+            event.listen(engine, "connect", _no_fsync_per_commit)
             self.engines[url] = engine
             while len(self.engines) > self.limit:
                 self.engines.popitem(last=False)[1].dispose()

@@ -134,3 +134,17 @@ def test_after_a_wipe_a_run_is_written_to_the_new_files_not_the_deleted_ones(tmp
     with instance_for(h) as fresh:  # a new process's view: what is in the files
         assert len(fresh.all_logs(again)) > 32
         assert [r.partition_key for r in fresh.fetch_materializations(dg.AssetKey("yearly"), limit=100).records]
+
+
+def test_kept_connections_are_wal_without_a_flush_per_commit(tmp_path):
+    """Every kept connection runs `synchronous=NORMAL` (1) on Dagster's WAL databases: commits are
+    flushed at checkpoints, not one by one. SQLite's own FULL (2) is what Dagster's storage uses."""
+    h = home(tmp_path)
+    with instance_for(h) as instance:
+        for shard in ("index", str(uuid.uuid4())):  # the index and a run's database
+            with instance.event_log_storage._connect(shard) as conn:
+                assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+        with instance.run_storage.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
