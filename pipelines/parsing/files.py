@@ -24,8 +24,8 @@ from pipelines.parsing.headers import HeaderMatch, find_header
 from pipelines.parsing.readers import Sheet, read_file
 from warehouse.contracts import Contract, contracts
 
-NOTES_ROW = r"^[\s*\-•#]*(หมายเหตุ|note)"  # the row's first non-empty text, lower-cased
-NOTE_WORDS = ["หมายเหตุ", "note"]  # a cell of a row NOTES_ROW can match holds one (any letter case)
+NOTE_WORDS = ["หมายเหตุ", "note"]  # the words a notes row starts with (lower case)
+NOTES_ROW = r"^[\s*\-•#]*(" + "|".join(NOTE_WORDS) + ")"  # the row's first non-empty text, lower-cased
 VISIBLE = r"[^\s\u00a0\u200b\u200c\u200d\ufeff\u2060]"  # a cell with anything but blanks
 LINEAGE = ["_sheet", "_row"]
 # The instructions sheet of the office's blank templates (`khlang template`, warehouse/templates.py): not
