@@ -17,6 +17,8 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterable, TypeVar
 
+from pipelines.environment import overridden
+
 T = TypeVar("T")
 R = TypeVar("R")
 ENV_WORKERS = "KHLANG_WORKERS"
@@ -38,16 +40,8 @@ def _mp_context():
         _context.set_forkserver_preload(PRELOAD)
     from multiprocessing import forkserver
 
-    saved = {k: os.environ.get(k) for k in WORKER_ALLOCATOR}
-    os.environ.update(WORKER_ALLOCATOR)  # the server is a new interpreter: its allocator reads this at start
-    try:
+    with overridden(**WORKER_ALLOCATOR):  # the server is a new interpreter: its allocator reads this at start
         forkserver.ensure_running()
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                del os.environ[k]
-            else:
-                os.environ[k] = v
     return _context
 
 

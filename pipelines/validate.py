@@ -7,10 +7,9 @@ Shared by the Dagster assets (nightly run, GX file context with Data Docs) and `
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 from datetime import date, datetime, time as clock
 from pathlib import Path
@@ -75,7 +74,7 @@ def check_rows(
 
         with gx_lock(gx_root):
             docs = save_objects(contract, gx_root)
-        validation = dataclasses.replace(polars_engine.validate(enriched, contract, params), data_docs=docs)
+        validation = replace(polars_engine.validate(enriched, contract, params), data_docs=docs)
     elif engine == "gx":  # GX takes seconds to import: only when validating with it
         from expectations.runner import validate
 

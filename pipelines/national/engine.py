@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable, Iterable, TypeVar
 
 from pipelines.config import Home
+from pipelines.environment import overridden
 from pipelines.parallel import ENV_WORKERS
 
 T = TypeVar("T")
@@ -73,24 +74,6 @@ def _in_dask_worker() -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _env(**values: str | None):
-    saved = {k: os.environ.get(k) for k in values}
-    for k, v in values.items():
-        if v is None:
-            os.environ.pop(k, None)
-        else:
-            os.environ[k] = v
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def peak_rss_mib(children: bool = True) -> float:
     """This process's peak resident set (Linux reports KiB); with `children`, the largest of its waited-for
     children's too (a night's own worker processes)."""
@@ -112,7 +95,7 @@ def night(root: str, code: str = "") -> dict:
     # run_nightly points DAGSTER_HOME at the office's instance: put back the caller's (the national run's)
     code = code or home.office.code
     try:
-        with _env(DAGSTER_HOME=os.environ.get("DAGSTER_HOME"), **{ENV_WORKERS: workers}):
+        with overridden(DAGSTER_HOME=os.environ.get("DAGSTER_HOME"), **{ENV_WORKERS: workers}):
             summary = run_nightly(home)
     except Exception as e:  # one office's problem is reported with its partition, never the others' failure
         from warehouse.publish import current_version
