@@ -93,14 +93,18 @@ _AFTER_SUBMIT = f"""() => {{
 _IDLE = "() => document.querySelector('[data-testid=\"stApp\"]')?.dataset.testScriptState === 'notRunning'"
 
 
-def type_login(page, username: str, password: str, *, tries: int = 3) -> None:
+def type_login(page, username: str, password: str, *, tries: int = 3, answered=None) -> None:
     """Type a username and password into the login form and press its button, once Streamlit has finished
     the run that drew the form, then wait until the server answered it (the logout button or an error).
 
     A press is typed again when the page went idle for 3 s with no answer: the cookie component
     (streamlit-authenticator's CookieManager) reports the browser's cookies once its frame has loaded,
     and on a loaded host that rerun can come after the form was drawn and swallow the press (seen once
-    in CI: the form back, empty, no error). A person presses again; so does this, at most `tries` times."""
+    in CI: the form back, empty, no error). A person presses again; so does this, at most `tries` times.
+
+    `answered`, when given, says from the server's side whether it took this press (a failed-login counter
+    one higher): an error shown for an earlier wrong password is still on the page and would otherwise pass
+    for the answer to this one."""
     import time
 
     page.get_by_label(L.USERNAME).wait_for(timeout=60_000)
@@ -112,7 +116,11 @@ def type_login(page, username: str, password: str, *, tries: int = 3) -> None:
         deadline, idle_since = time.monotonic() + 90, None
         while time.monotonic() < deadline:
             state = page.evaluate(_AFTER_SUBMIT)
-            if state == "answered":
+            if answered is not None:
+                if answered():
+                    return
+                state = "running" if state == "running" else "idle"
+            elif state == "answered":
                 return
             idle_since = (idle_since or time.monotonic()) if state == "idle" else None
             if idle_since is not None and time.monotonic() - idle_since > 3:

@@ -42,15 +42,6 @@ def failed(username: str) -> int:
     return users.load()["credentials"]["usernames"][username]["failed_login_attempts"]
 
 
-def wait_until(condition, seconds: float = 30) -> None:
-    import time
-
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.1)
-
-
 def shows(page, text: str, timeout: float = 60_000) -> None:
     """Wait for `text` on the page; on a timeout say what the page showed instead."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
@@ -104,8 +95,8 @@ def test_a_locked_account_stays_locked_in_a_new_browser_session(browser, app_url
     page = fresh_page(browser, [])
     page.goto(app_url, wait_until="domcontentloaded")
     for n in range(1, users.MAX_FAILED + 1):
-        type_login(page, username, f"wrong-password-{n}")
-        wait_until(lambda: failed(username) == n)  # this attempt counted before the next is typed
+        # answered once this attempt is counted (the error of the one before stays on the page meanwhile)
+        type_login(page, username, f"wrong-password-{n}", answered=lambda: failed(username) == n)
     shows(page, "ถูกล็อก")
     page.context.close()
     again = fresh_page(browser, [])
