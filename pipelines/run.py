@@ -78,46 +78,52 @@ def instance_for(home: Home):
     return dg.DagsterInstance.from_config(str(home.dagster_home))
 
 
-def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
-    """Materialize every asset over every fiscal year in one in-process run, holding the run lock.
-
-    Refuses (`pipelines.runlock.RunLocked`) when another run holds the data root, after waiting up to
-    `wait_seconds` (<0: for ever); the refused run leaves nothing behind, not even a failed Dagster run.
-    """
-    warnings.filterwarnings("ignore", module="dagster")
-    _warm_if_big(home)  # the worker server's imports then overlap Dagster's own
+def run_job(home: Home, job, command: str, wait_seconds: float = 0, tags: dict | None = None,
+            assets: list | None = None):
+    """Execute one of Khlang's Dagster jobs (`job`, bound here to this data root) in this process, on the
+    root's own instance (it shows in `khlang serve`'s Dagster UI like a scheduled run), holding the run
+    lock from before the run starts: a refused run (`pipelines.runlock.RunLocked`, after waiting up to `wait_seconds`; <0: for ever) leaves
+    nothing behind, not even a failed Dagster run. Whoever takes the lock first cleans up after a killed
+    run. Returns (Dagster's result, what the clean-up did)."""
     import dagster as dg
 
-    from assets.automation import nightly_job
-    from assets.definitions import ALL_ASSETS
-    from assets.partitions import ALL_YEARS
     from assets.resources import KhlangHome
     from pipelines.recovery import after_crash, run_tags
     from pipelines.runlock import run_lock
-    from warehouse.publish import current_version
 
-    home.landing.mkdir(parents=True, exist_ok=True)
     recovered: list[str] = []
     with instance_for(home) as instance:
-        with run_lock(home, command="khlang ingest", wait_seconds=wait_seconds,
+        with run_lock(home, command=command, wait_seconds=wait_seconds,
                       on_acquire=lambda previous: recovered.extend(after_crash(home, instance, previous))):
-            # The same `nightly` job the schedule and the sensor run, bound to this data root: CLI runs
-            # show in the Dagster UI under its name.
-            job = dg.Definitions(
-                assets=ALL_ASSETS, jobs=[nightly_job], resources={"khlang": KhlangHome(root=str(home.root))}
-            ).resolve_job_def(nightly_job.name)
+            bound = dg.Definitions(assets=assets or [], jobs=[job], resources={"khlang": KhlangHome(root=str(home.root))}
+                                   ).resolve_job_def(job.name)
             with frozen_heap():
-                result = job.execute_in_process(
+                result = bound.execute_in_process(
                     instance=instance,
-                    tags={**ALL_YEARS, **run_tags(), "khlang/started_by": "khlang ingest"},
+                    tags={**(tags or {}), **run_tags(), "khlang/started_by": command},
                     raise_on_error=False,
                     run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
                 )
-        failed = [
-            f"{e.asset_key.to_user_string()}:{e.check_name}"
-            for e in result.get_asset_check_evaluations()
-            if not e.passed
-        ]
+    return result, recovered
+
+
+def run_nightly(home: Home, wait_seconds: float = 0) -> RunSummary:
+    """Materialize every asset over every fiscal year in one in-process run, holding the run lock (see
+    `run_job`): the same `nightly` job the schedule and the sensor run, bound to this data root."""
+    warnings.filterwarnings("ignore", module="dagster")
+    _warm_if_big(home)  # the worker server's imports then overlap Dagster's own
+    from assets.automation import nightly_job
+    from assets.definitions import ALL_ASSETS
+    from assets.partitions import ALL_YEARS
+    from warehouse.publish import current_version
+
+    home.landing.mkdir(parents=True, exist_ok=True)
+    result, recovered = run_job(home, nightly_job, "khlang ingest", wait_seconds, tags=ALL_YEARS, assets=ALL_ASSETS)
+    failed = [
+        f"{e.asset_key.to_user_string()}:{e.check_name}"
+        for e in result.get_asset_check_evaluations()
+        if not e.passed
+    ]
     version, accounting, source = _own_accounting(home, result)
     return RunSummary(result.success, result.run_id, version, current_version(home), accounting, source, failed,
                       recovered)

@@ -14,6 +14,7 @@
     khlang report --period 2569 --out FILE.pdf   the director's summary report: a Thai PDF of the period on A4
     khlang pii-scan [--version V] [--path DIR]   citizen IDs, phones or known names in versions and exports (exit 1)
     khlang audit verify|export|prune the hash-chained audit log: check it (exit 1), CSV for Excel, drop past retention
+    khlang maintain [--json]         compact the Delta tables and vacuum past retention now (the weekly job's work)
     khlang national init|run ROOT    many offices under one national root: their nights (on a Dask cluster) and national marts
 
 The data root is $KHLANG_HOME, else ./data when it is one, else the root `khlang demo` last made, else
@@ -28,7 +29,7 @@ import argparse
 import os
 
 from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, release, report, serve, sql, suites, template
-from pipelines.cli import national, users
+from pipelines.cli import maintain, national, users
 from pipelines.cli.output import use_bangkok_time
 from pipelines.config import DEFAULT_PORTS
 
@@ -98,6 +99,7 @@ def parser() -> argparse.ArgumentParser:
     audit.add_parser(sub)
     release.add_parser(sub)
     national.add_parser(sub)
+    maintain.add_parser(sub)
     return p
 
 
