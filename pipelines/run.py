@@ -82,9 +82,9 @@ def run_job(home: Home, job, command: str, wait_seconds: float = 0, tags: dict |
             assets: list | None = None):
     """Execute one of Khlang's Dagster jobs (`job`, bound here to this data root) in this process, on the
     root's own instance (it shows in `khlang serve`'s Dagster UI like a scheduled run), holding the run
-    lock from before the run starts: a refused run (`pipelines.runlock.RunLocked`, after waiting up to `wait_seconds`; <0: for ever) leaves
-    nothing behind, not even a failed Dagster run. Whoever takes the lock first cleans up after a killed
-    run. Returns (Dagster's result, what the clean-up did)."""
+    lock from before the run starts: a refused run (`pipelines.runlock.RunLocked`, after waiting up to
+    `wait_seconds`; <0: for ever) leaves nothing behind, not even a failed Dagster run. Whoever takes the
+    lock first cleans up after a killed run. Returns (Dagster's result, what the clean-up did)."""
     import dagster as dg
 
     from assets.resources import KhlangHome
