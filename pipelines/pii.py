@@ -105,7 +105,14 @@ def key_id(key: bytes) -> str:
 def hash_values(values: pl.Series, key: bytes) -> pl.Series:
     """HMAC-SHA256 of each value (hex, prefixed `h1:`), computed once per distinct value; nulls stay null."""
     distinct = values.drop_nulls().unique()
-    digests = [HASH_PREFIX + hmac.new(key, v.encode("utf-8"), hashlib.sha256).hexdigest() for v in distinct.to_list()]
+    keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's padding hashed once; each value copies that state
+
+    def digest(value: str) -> str:
+        h = keyed.copy()
+        h.update(value.encode("utf-8"))
+        return HASH_PREFIX + h.hexdigest()
+
+    digests = [digest(v) for v in distinct.to_list()]
     lookup = pl.DataFrame({"_v": distinct, "_h": pl.Series(digests, dtype=pl.String)})
     return (
         values.to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left").get_column("_h").alias(values.name)

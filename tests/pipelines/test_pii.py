@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 
 import polars as pl
@@ -38,6 +40,8 @@ def test_same_user_same_hash_across_calls_and_files_other_key_other_hash(tmp_pat
     b = hash_values(pl.Series("u", ["ครู.สมชาย", "stu-001"]), key)
     assert a[0] == a[3] == b[1] and a[1] == b[0] and a[2] is None
     assert a[0].startswith(HASH_PREFIX) and len(a[0]) == len(HASH_PREFIX) + 64
+    # the published scheme: HMAC-SHA256 of the UTF-8 text, in hex (stored hashes stay comparable)
+    assert a[1] == HASH_PREFIX + hmac.new(key, "ครู.สมชาย".encode("utf-8"), hashlib.sha256).hexdigest()
     assert hash_values(pl.Series("u", ["stu-001"]), other)[0] != a[0]
     assert key_id(key) != key_id(other) and key.hex() not in key_id(key)
 
