@@ -1,6 +1,5 @@
 """Marts: what directors and analysts read, one asset per mart (SQL in warehouse/marts/)."""
 
-
 import dagster as dg
 import polars as pl
 
@@ -12,8 +11,19 @@ from pipelines import reuse
 from warehouse import lake, marts, tables, views
 from warehouse.marts import monthly
 
-ALL_MARTS = (*marts.MARTS, *marts.GENERATED)
+ALL_MARTS = (*marts.MARTS, *marts.GENERATED)  # the marts a version publishes
 UPSTREAM = [FILE_REPORT, *(a.key for a in validated_assets)]
+COUNTS = views.COUNTS  # every row counted once (not published): what accounting and quality marts read
+COUNTS_DESCRIPTION = ("Rows per table, file, period, school, outcome and rule IDs, counted once a night from "
+                      "every validated row: the accounting, rule results and quality marts read these counts "
+                      "(not ten million event rows each), and so does the publish's row-accounting check.")
+
+
+def upstream_of(name: str) -> list[str]:
+    """The marts (and the counts) mart `name` reads as their assets materialized them."""
+    if name not in marts.MARTS:
+        return []
+    return ([COUNTS] if marts.reads(name, views.FROM_COUNTS) else []) + marts.reads(name)
 
 
 def _build(home, name: str, upstream: list[str], restrict: dict[str, list[str]] | None = None):
@@ -64,7 +74,7 @@ def build_mart_asset(name: str) -> dg.AssetsDefinition:
     if name == "coverage":
         checks = [dg.AssetCheckSpec("COV_01", asset=mart_key(name), description="COV-01: every DLTV-eligible school in the register has a row for the year")]
 
-    upstream = marts.reads(name) if name in marts.MARTS else []
+    upstream = upstream_of(name)
 
     @dg.asset(
         key=mart_key(name),
@@ -73,7 +83,7 @@ def build_mart_asset(name: str) -> dg.AssetsDefinition:
         group_name="marts",
         kinds={"duckdb", "parquet"},
         owners=["team:ict"],
-        description=marts.description(name),
+        description=COUNTS_DESCRIPTION if name == COUNTS else marts.description(name),
     )
     def _mart(context: dg.AssetExecutionContext, khlang: KhlangHome):
         home = khlang.home()
@@ -109,4 +119,4 @@ def build_mart_asset(name: str) -> dg.AssetsDefinition:
     return _mart
 
 
-mart_assets = [build_mart_asset(n) for n in ALL_MARTS]
+mart_assets = [build_mart_asset(n) for n in (COUNTS, *ALL_MARTS)]

@@ -31,6 +31,10 @@ LINEAGE = {
     "_superseded_by": "superseded_by",
 }
 BASE_TABLES = ("quarantine", "file_accounting", "file_accounting_by_period", "rule_results", "expectation_results")
+# The rows counted once (`_outcome_counts`) and the views computed from those counts: a mart naming one of
+# these reads the counts as the night materialized them (assets.marts), not ten million rows again.
+COUNTS = "_outcome_counts"
+FROM_COUNTS = (COUNTS, "file_accounting", "file_accounting_by_period", "rule_results")
 
 
 def sql_string(path) -> str:
@@ -266,9 +270,10 @@ def _accounting(con: duckdb.DuckDBPyConnection, home: Home) -> None:
     )
     con.execute(f"CREATE OR REPLACE VIEW _outcomes AS {outcomes}")
     # The rows counted once by everything accounting and quality report (file, period, school, outcome,
-    # rule ids): a few thousand lines for ten million events, which `keep` computes once per publish.
+    # rule ids): a few thousand lines for ten million events, which the nightly run materializes once
+    # (assets.marts, COUNTS) for the marts and the publish to read.
     con.execute(
-        "CREATE OR REPLACE VIEW _outcome_counts AS SELECT table_name, source_file, file_sha256, period, "
+        f"CREATE OR REPLACE VIEW {COUNTS} AS SELECT table_name, source_file, file_sha256, period, "
         "school_code, outcome, rule_ids, count(*) AS n FROM _outcomes GROUP BY ALL"
     )
     con.execute(
@@ -412,14 +417,6 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
         _rule_results(con, home)
         _coverage(con)
     return con
-
-
-def keep(con: duckdb.DuckDBPyConnection, name: str) -> None:
-    """Compute view `name` once for this connection: the views over it read the result from then on
-    (a view is bound when a query uses it). For a connection that runs many queries over the same
-    lake, such as a publish, which reads the outcome counts five times."""
-    con.execute(f"CREATE OR REPLACE TABLE {name}__kept AS SELECT * FROM {name}")
-    con.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM {name}__kept")
 
 
 def published_names(con: duckdb.DuckDBPyConnection) -> list[str]:

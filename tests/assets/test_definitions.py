@@ -78,3 +78,14 @@ def test_sensor_waits_while_a_run_holds_the_data_root(tmp_path):
             skipped = landing_sensor(ctx)
             assert isinstance(skipped, dg.SkipReason) and "r-123" in skipped.skip_message
             assert ctx.cursor is None, "the change is still new on the next tick"
+
+
+def test_the_quality_marts_and_the_publish_read_the_rows_counted_once():
+    """Every row is counted once a night (marts/_outcome_counts); the marts that report accounting, rule
+    results or quality, and the publish, read those counts after they are made, not the rows again."""
+    graph = defs.resolve_asset_graph()
+    counts = dg.AssetKey(["marts", "_outcome_counts"])
+    readers = {k.to_user_string() for k in graph.get(counts).child_keys}
+    assert {"marts/quality_by_rule", "marts/quality_by_school", "marts/quality_by_file", "warehouse/published"} <= readers
+    assert "marts/platform_events_daily" not in readers  # it reads event rows, not outcomes
+    assert dg.AssetKey(["validated", "platform_events"]) in graph.get(counts).parent_keys

@@ -63,10 +63,10 @@ def _code(text: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in text.splitlines())
 
 
-def reads(name: str) -> list[str]:
-    """The marts that mart `name` reads directly (named in its SQL), in `MARTS` order."""
+def reads(name: str, among: Iterable[str] = MARTS) -> list[str]:
+    """The marts (or other names `among`) that mart `name` reads directly (named in its SQL), in order."""
     code = _code(sql(name))
-    return [m for m in MARTS if m != name and re.search(rf"\b{m}\b", code)]
+    return [m for m in among if m != name and re.search(rf"\b{m}\b", code)]
 
 
 def with_prerequisites(names: Iterable[str]) -> list[str]:
