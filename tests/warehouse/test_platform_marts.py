@@ -20,6 +20,8 @@ from datetime import date, datetime
 import duckdb
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from warehouse import marts
 
@@ -320,6 +322,52 @@ def test_top_content_keeps_twenty_per_month_and_platform():
         assert [r[1] for r in jan] == [f"c{n:02d}" for n in range(20)]
         assert [r[2] for r in jan] == list(range(25, 5, -1)) and jan[0][3] == 25
         assert rows(con, "SELECT rank, content_id FROM platform_top_content WHERE month = DATE '2026-02-01'") == [(1, "z")]
+    finally:
+        con.close()
+
+
+# What platform_top_content means, counted the plain way: distinct users for every content. The mart
+# counts them only for contents that can reach a top 20; both must give the same rows.
+TOP_CONTENT_EVERY_CONTENT = """
+WITH per_content AS (
+    SELECT date_trunc('month', e.timestamp)::DATE AS month, e.platform, e.content_id,
+           count(*) FILTER (WHERE e.event_type = 'view') AS views,
+           count(*) FILTER (WHERE e.event_type = 'download') AS downloads,
+           count(*) FILTER (WHERE e.event_type = 'quiz_submit') AS quiz_submits,
+           count(DISTINCT e.user_id) AS users,
+           coalesce(sum(e.duration_s), 0)::BIGINT AS total_duration_s
+    FROM platform_events e WHERE e.content_id IS NOT NULL GROUP BY ALL
+)
+SELECT month, (year(month + INTERVAL 3 MONTH) + 543)::INTEGER AS fiscal_year, platform,
+       row_number() OVER (PARTITION BY month, platform
+                          ORDER BY views DESC, downloads DESC, users DESC, content_id) AS rank,
+       content_id, views, downloads, quiz_submits, users, total_duration_s
+FROM per_content QUALIFY rank <= 20 ORDER BY month, platform, rank
+"""
+
+# Per content of a month and platform: views, downloads, quiz submissions (small numbers: ties are
+# frequent, at the 20th place too) and which of 6 users made each event.
+CONTENT = st.tuples(st.integers(0, 4), st.integers(0, 2), st.integers(0, 1), st.lists(st.integers(0, 5), min_size=7, max_size=7))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(CONTENT, min_size=18, max_size=30), st.lists(CONTENT, min_size=0, max_size=25))
+def test_top_content_counts_users_only_where_they_can_change_the_top_20(january, february):
+    """Ties on views and downloads at the 20th place are broken by users, exactly as counting every
+    content's users would break them."""
+    rows_ = []
+    for month, contents in ((datetime(2026, 1, 5, 9), january), (datetime(2026, 2, 3, 8), february)):
+        for n, (views, downloads, quizzes, users) in enumerate(contents):
+            kinds = ["view"] * views + ["download"] * downloads + ["quiz_submit"] * quizzes
+            rows_ += [(month, "DLTV", f"สื่อ-{n:02d}", kind, uid(users[k]), 60 * k) for k, kind in enumerate(kinds)]
+        rows_.append((month, "DLTV", None, "login", uid(0), None))  # not content
+    frame = pl.DataFrame(rows_, schema={"timestamp": pl.Datetime("us"), "platform": pl.String, "content_id": pl.String,
+                                        "event_type": pl.String, "user_id": pl.String, "duration_s": pl.Int64},
+                         orient="row")
+    con = duckdb.connect()
+    try:
+        con.register("platform_events", frame)
+        assert con.execute(marts.sql("platform_top_content")).fetchall() == con.execute(TOP_CONTENT_EVERY_CONTENT).fetchall()
     finally:
         con.close()
 
