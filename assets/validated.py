@@ -243,7 +243,7 @@ def build_validated_asset(contract: Contract) -> dg.AssetsDefinition:
     def _validated(context: dg.AssetExecutionContext, khlang: KhlangHome):
         home = khlang.home()
         t = time.perf_counter()
-        typed = with_period(cast(lake.read(home, "raw", contract.table), contract), contract)
+        typed = with_period(cast(lake.read(home, "raw", contract.table), contract, hashed=True), contract)
         seconds = {"cast": time.perf_counter() - t}
         keys = context.partition_keys if partitioned else [lake.WHOLE]
         if partitioned:

@@ -137,7 +137,7 @@ def validate_batch(batch: Batch) -> BatchResult:
     register = current_rows(home, "schools") if "register" in contract.enrich else None
     raw = _raw(home, batch.fingerprint, contract, list(batch.contents))
     t1 = time.perf_counter()
-    typed = with_period(cast(raw, contract), contract)
+    typed = with_period(cast(raw, contract, hashed=True), contract)  # rows of the parse cache: ids hashed
     t2 = time.perf_counter()
     checked = check_rows(typed, contract, register, today=batch.today, gx_root=home.root)
     t3 = time.perf_counter()

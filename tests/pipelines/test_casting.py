@@ -265,3 +265,27 @@ def test_parsing_distinct_values_once_gives_what_parsing_every_row_gives(monkeyp
     every_row = cast(raw, contract)
     assert once.equals(every_row)
     assert once.get_column("_parse_issues").list.len().sum() > 0  # the messy cells were found both ways
+
+
+def test_hashed_ids_are_taken_as_they_are_and_give_what_cleaning_them_gives(tmp_path):
+    """Rows of the parse cache hold their user ids as keyed hashes already (`h1:` and hex, or null):
+    cast(..., hashed=True) takes them as they are, and the frame is the one cleaning them would give,
+    REQ-01 on the blank ids included. Ids not yet hashed (`khlang check`) are still cleaned."""
+    from pipelines.pii import create_key, load_key, pseudonymise
+
+    contract = get("platform_events")
+    ids = ["ครู.สมชาย", " stu-001 ", "", None, "stu-001", "นร.๐๐๗"]
+    raw = pl.DataFrame({
+        "timestamp": ["2026-01-15 08:30:12"] * 6, "platform": ["DLTV"] * 6, "user_id": ids,
+        "school_code": ["1034560001"] * 6, "event_type": ["view"] * 6, "content_id": ["C-001"] * 6,
+        "duration_s": ["30"] * 6,
+    }).with_columns(_sheet=pl.lit("csv"), _row=pl.int_range(2, 8, dtype=pl.Int32))
+    hashed = pseudonymise(raw, contract.pseudonymise, load_key(create_key(tmp_path / "pii.key")))
+    taken = cast(hashed, contract, hashed=True)
+    assert taken.equals(cast(hashed, contract))
+    blank = [any(i["rule_id"] == "REQ-01" for i in issues) for issues in taken.get_column("_parse_issues").to_list()]
+    assert blank == [False, False, True, True, False, False]
+    assert taken.get_column("user_id")[1] == taken.get_column("user_id")[4]  # ' stu-001 ' is stu-001
+    # not hashed: a check's raw ids, cleaned as any text (a run of spaces is blank)
+    spaces = raw.with_columns(user_id=pl.Series(["  ", "a  b", None, "x", "y", "z"]))
+    assert cast(spaces, contract).get_column("user_id").to_list()[:2] == [None, "a b"]
