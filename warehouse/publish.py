@@ -172,9 +172,29 @@ def _write_parquet(con: duckdb.DuckDBPyConnection, name: str, path: Path, office
     return con.execute("SELECT count(*) FROM read_parquet(?)", [path.as_posix()]).fetchone()[0]
 
 
+@dataclass
+class _Scan:
+    """What the personal-data scan of a version being built has read so far, and what it found."""
+
+    names: object  # warehouse.pii_scan.Names: the known personal names, read once per publish
+    paths: set[Path]
+    findings: list
+
+
+def _scan(home: Home, version: str, folder: Path, paths: list[Path], names=None) -> _Scan:
+    from warehouse.pii_scan import known_names, scan_paths
+
+    names = known_names(home) if names is None else names
+    return _Scan(names, set(paths), scan_paths([(p, f"{version}/{p.relative_to(folder).as_posix()}") for p in paths], names))
+
+
 def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, names: list[str],
-                   info: dict) -> tuple[Path, dict]:
-    """Write every file of the version into a hidden folder; return it (not yet in place) and its manifest."""
+                   info: dict) -> tuple[Path, dict, _Scan]:
+    """Write every file of the version into a hidden folder; return it (not yet in place), its manifest
+    and the personal-data scan of its Parquet snapshots, made while the DuckDB file was built from them
+    (DuckDB and Polars both work outside Python's lock: the scan costs the night little)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from pipelines.faults import pause_point
 
     home.versions.mkdir(parents=True, exist_ok=True)
@@ -191,7 +211,10 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
             rows[name] = _write_parquet(con, name, path, info["office_code"])
             files[name] = {"rows": rows[name], "sha256": sha256_file(path)}
         pause_point("publish-snapshot")
-        _build_duckdb(con, tmp / DUCKDB_FILE, tmp, names, info, rows)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            snapshots = pool.submit(_scan, home, version, tmp, [tmp / f"{name}.parquet" for name in names])
+            _build_duckdb(con, tmp / DUCKDB_FILE, tmp, names, info, rows)
+            scanned = snapshots.result()
         shutil.rmtree(tmp / ".spill", ignore_errors=True)
         db = tmp / DUCKDB_FILE
         manifest = {
@@ -209,15 +232,18 @@ def _build_version(home: Home, version: str, con: duckdb.DuckDBPyConnection, nam
     except BaseException:  # an error (not a kill: recover() handles those) leaves nothing behind
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return tmp, manifest
+    return tmp, manifest, scanned
 
 
-def _no_personal_data(home: Home, folder: Path, version: str) -> None:
+def _no_personal_data(home: Home, folder: Path, version: str, scanned: _Scan) -> None:
     """PDPA: a version whose files carry a citizen ID, a phone number or a known name (anywhere but the
-    contracts' personal columns of its Parquet snapshots) is never put in place (warehouse/pii_scan.py)."""
-    from warehouse.pii_scan import known_names, refuse, scan_folder
+    contracts' personal columns of its Parquet snapshots) is never put in place (warehouse/pii_scan.py).
+    Every file under `folder` is scanned: those `scanned` already, the others (the DuckDB file, the
+    manifest, anything else) now."""
+    from warehouse.pii_scan import files_under, refuse
 
-    refuse(scan_folder(folder, known_names(home), label=version),
+    rest = _scan(home, version, folder, [p for p in files_under(folder) if p not in scanned.paths], scanned.names)
+    refuse(scanned.findings + rest.findings,
            f"ไม่เผยแพร่คลังข้อมูลรุ่น {version} (รุ่นที่เผยแพร่อยู่ยังคงเดิม)",
            f"warehouse version {version} not published (the published version is unchanged)")
 
@@ -251,9 +277,9 @@ def publish_views(home: Home, con: duckdb.DuckDBPyConnection, names: list[str], 
     version = _next_version(home)
     published_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     info = {"version": version, "published_at": published_at, "run_id": run_id, "office_code": home.office.code}
-    tmp, manifest = _build_version(home, version, con, names, info)
+    tmp, manifest, scanned = _build_version(home, version, con, names, info)
     try:
-        _no_personal_data(home, tmp, version)
+        _no_personal_data(home, tmp, version, scanned)
     except BaseException:  # refused: the folder goes, the previous version stays published
         shutil.rmtree(tmp, ignore_errors=True)
         raise
