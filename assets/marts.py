@@ -27,7 +27,8 @@ def upstream_of(name: str) -> list[str]:
 
 
 def _build(home, name: str, upstream: list[str], restrict: dict[str, list[str]] | None = None):
-    con = views.connect(home, restrict, reads=marts.sql(name) if name in marts.MARTS else None)
+    # (a generated mart, and the counts, are a view of their own name: what `marts.build` selects)
+    con = views.connect(home, restrict, reads=marts.sql(name) if name in marts.MARTS else f"SELECT * FROM {name}")
     try:
         # The marts this one reads, as their assets materialized them (not recomputed from the rows:
         # a mart over a year of events would scan ten million rows once per mart that reads it).

@@ -410,12 +410,19 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
         _all_rows(con, home, c, (restrict or {}).get(c.table))
     for c in chosen:
         _items_long(con, c)
-    if everything:
-        _quarantine(con, home)
+    if everything:  # and of these, what the SQL names (rule results alone bind a view over every table)
+        def named(*names: str) -> bool:
+            return words is None or any(name in words for name in names)
+
+        if named("quarantine"):
+            _quarantine(con, home)
         _accounting(con, home)
-        _accounting_by_period(con, home)
-        _rule_results(con, home)
-        _coverage(con)
+        if named("file_accounting_by_period"):
+            _accounting_by_period(con, home)
+        if named("rule_results", "expectation_results"):
+            _rule_results(con, home)
+        if named("coverage", "coverage_by_district", "missing_submissions"):
+            _coverage(con)
     return con
 
 
