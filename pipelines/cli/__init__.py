@@ -26,7 +26,10 @@ Heavy libraries (Dagster, GX) are imported inside the command that needs them, s
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
+import sys
+import threading
 
 from pipelines.cli import audit, check, demo, export, ingest, key, pii_scan, release, report, serve, sql, suites, template
 from pipelines.cli import maintain, national, users
@@ -111,5 +114,24 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+def command() -> int:
+    """The `khlang` console script: `main`, then out without the interpreter's teardown. Freeing, object by
+    object, the module graph and heaps that the OS frees at once took 1.8 s after a ten-million-event night
+    (`khlang ingest`; 0.2 s this way). What an exit does for others still happens: the exit handlers run
+    (logging's, multiprocessing's, finalizers), then the output is flushed and the code returned. With a
+    thread still running that is not a daemon, Python's own exit waits for it as usual."""
+    code = main()
+    others = [t for t in threading.enumerate() if t is not threading.main_thread() and not t.daemon and t.is_alive()]
+    if others:
+        return code
+    atexit._run_exitfuncs()  # (what Python's exit runs before its teardown)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`khlang sql ... | head`): nothing more to say
+            pass
+    os._exit(code if isinstance(code, int) else 0 if code is None else 1)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(command())
