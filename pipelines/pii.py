@@ -103,31 +103,37 @@ def key_id(key: bytes) -> str:
 
 
 def hash_values(values: pl.Series, key: bytes) -> pl.Series:
-    """HMAC-SHA256 of each value (hex, prefixed `h1:`), computed once per distinct value; nulls stay null."""
-    distinct = values.drop_nulls().unique()
+    """HMAC-SHA256 of each value (hex, prefixed `h1:`), computed once per distinct value; nulls stay null.
+    A value is hashed as any text cell reads (`cells.text`: zero-width and no-break spaces removed, white
+    space collapsed and trimmed, blank is null), so `stu-01`, ` stu-01` and `stu-01` with an invisible
+    space are one user, and an id of white space alone is blank to REQ-01 as `khlang check` finds it."""
+    from pipelines.parsing.cells import text
+
+    distinct = values.cast(pl.String).drop_nulls().unique()
+    cleaned = distinct.to_frame("_v").select(text(pl.col("_v"))).to_series()
     keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's padding hashed once; each value copies that state
 
-    def digest(value: str) -> str:
+    def digest(value: str | None) -> str | None:
+        if value is None:
+            return None
         h = keyed.copy()
         h.update(value.encode("utf-8"))
         return HASH_PREFIX + h.hexdigest()
 
-    digests = [digest(v) for v in distinct.to_list()]
+    digests = [digest(v) for v in cleaned.to_list()]
     lookup = pl.DataFrame({"_v": distinct, "_h": pl.Series(digests, dtype=pl.String)})
     return (
-        values.to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left").get_column("_h").alias(values.name)
+        values.cast(pl.String).to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left")
+        .get_column("_h").alias(values.name)
     )
 
 
 def pseudonymise(frame: pl.DataFrame, columns: tuple[str, ...] | list[str], key: bytes) -> pl.DataFrame:
-    """`frame` with each of `columns` (that it has) replaced by its keyed hash. Values are hashed as
-    written after trimming spaces, so ` stu-01` and `stu-01` are one user."""
+    """`frame` with each of `columns` (that it has) replaced by its keyed hash (`hash_values`)."""
     present = [c for c in columns if c in frame.columns]
     if not present:
         return frame
-    return frame.with_columns(
-        hash_values(frame.get_column(c).cast(pl.String).str.strip_chars().replace("", None), key) for c in present
-    )
+    return frame.with_columns(hash_values(frame.get_column(c), key) for c in present)
 
 
 def _th_pin(written: pl.Series) -> tuple[pl.Series, pl.Series]:

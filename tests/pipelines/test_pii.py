@@ -46,10 +46,14 @@ def test_same_user_same_hash_across_calls_and_files_other_key_other_hash(tmp_pat
     assert key_id(key) != key_id(other) and key.hex() not in key_id(key)
 
 
-def test_pseudonymise_trims_spaces_and_leaves_other_columns(tmp_path):
+def test_pseudonymise_hashes_ids_as_text_cells_read_and_leaves_other_columns(tmp_path):
+    """An id is hashed as any text cell reads: spaces around it, a no-break or zero-width space in it, a
+    run of spaces inside it change nothing; white space alone is blank (null, REQ-01)."""
     key = load_key(create_key(tmp_path / "a.key"))
-    frame = pl.DataFrame({"user_id": [" stu-9 ", "stu-9", ""], "platform": ["DLTV", "DLIT", "DLTV"]})
-    out = pseudonymise(frame, ["user_id", "absent"], key)
-    assert out["user_id"][0] == out["user_id"][1] and out["user_id"][2] is None
-    assert out["platform"].to_list() == ["DLTV", "DLIT", "DLTV"]
-    assert "stu-9" not in str(out.to_dicts())
+    written = [" stu-9 ", "stu-9", "stu-9\u200b", "\u00a0stu-9", "", " \u200b\u00a0 ", "ครู  สมชาย", "ครู สมชาย\u200b"]
+    frame = pl.DataFrame({"user_id": written, "platform": ["DLTV", "DLIT"] * 4})
+    out = pseudonymise(frame, ["user_id", "absent"], key)["user_id"].to_list()
+    stu, teacher = (HASH_PREFIX + hmac.new(key, t.encode("utf-8"), hashlib.sha256).hexdigest() for t in ("stu-9", "ครู สมชาย"))
+    assert out == [stu, stu, stu, stu, None, None, teacher, teacher]
+    assert pseudonymise(frame, ["user_id"], key)["platform"].to_list() == ["DLTV", "DLIT"] * 4
+    assert "stu-9" not in str(pseudonymise(frame, ["user_id"], key).to_dicts())
