@@ -109,7 +109,8 @@ def hash_values(values: pl.Series, key: bytes) -> pl.Series:
     space are one user, and an id of white space alone is blank to REQ-01 as `khlang check` finds it."""
     from pipelines.parsing.cells import text
 
-    distinct = values.cast(pl.String).drop_nulls().unique()
+    written = values.cast(pl.String)
+    distinct = written.drop_nulls().unique()
     cleaned = distinct.to_frame("_v").select(text(pl.col("_v"))).to_series()
     keyed = hmac.new(key, digestmod=hashlib.sha256)  # the key's padding hashed once; each value copies that state
 
@@ -123,8 +124,7 @@ def hash_values(values: pl.Series, key: bytes) -> pl.Series:
     digests = [digest(v) for v in cleaned.to_list()]
     lookup = pl.DataFrame({"_v": distinct, "_h": pl.Series(digests, dtype=pl.String)})
     return (
-        values.cast(pl.String).to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left")
-        .get_column("_h").alias(values.name)
+        written.to_frame("_v").join(lookup, on="_v", how="left", maintain_order="left").get_column("_h").alias(values.name)
     )
 
 

@@ -403,7 +403,11 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
     con.execute("SET parquet_metadata_cache = true")
     _reference(con)
     words = None if reads is None else set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", reads))
-    everything = words is None or any(name in words for name in ACROSS_TABLES)
+
+    def named(*names: str) -> bool:
+        return words is None or any(name in words for name in names)
+
+    everything = named(*ACROSS_TABLES)
     chosen = [c for c in contracts().values()
               if everything or words & {c.table, f"{c.table}_history", *item_views(c)}]
     for c in chosen:
@@ -411,9 +415,6 @@ def connect(home: Home, restrict: dict[str, list[str]] | None = None, reads: str
     for c in chosen:
         _items_long(con, c)
     if everything:  # and of these, what the SQL names (rule results alone bind a view over every table)
-        def named(*names: str) -> bool:
-            return words is None or any(name in words for name in names)
-
         if named("quarantine"):
             _quarantine(con, home)
         _accounting(con, home)

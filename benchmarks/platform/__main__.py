@@ -481,6 +481,14 @@ def ingest(root: Path, label: str, logs: Path, pss: bool = False) -> dict:
     return r
 
 
+def compare_scope(scoped: Path, root: Path) -> dict:
+    """`scope.compare` (scope.py sits beside this script, outside any package)."""
+    sys.path.insert(0, str(HERE))
+    from scope import compare
+
+    return compare(scoped, root)
+
+
 def scope_load(root: Path, scoped: Path, logs: Path) -> dict:
     """The first load as issue 7, point 5 scopes its target (`scope.py`: landing to the validated platform
     tables and register, the daily and monthly marts and the reconciliation), on a fresh copy of the landing
@@ -497,35 +505,9 @@ def scope_load(root: Path, scoped: Path, logs: Path) -> dict:
         r.update(child("steps", str(scoped), r["run_id"]))
         at = r["start_epoch"] + r["peak_at_s"]
         r["peak_during"] = [k for k, (a, b) in r.pop("windows").items() if a - 0.1 <= at <= b + 0.1]
-        r["vs_whole_night"] = attempt(same_marts, scoped, root)
+        r["vs_whole_night"] = attempt(compare_scope, scoped, root)
     shutil.rmtree(scoped, ignore_errors=True)
     return r
-
-
-def same_marts(scoped: Path, root: Path) -> dict:
-    """The scope run's marts (as its assets wrote them to the lake) against the whole night's published ones:
-    rows in one and not the other, both ways."""
-    import duckdb
-
-    from pipelines.config import Home
-    from warehouse import lake
-    from warehouse.publish import published_duckdb
-
-    sys.path.insert(0, str(HERE))
-    from scope import MARTS
-
-    con = duckdb.connect()
-    con.execute(f"ATTACH '{published_duckdb(Home(root))}' AS w (READ_ONLY)")
-    out = {}
-    for m in MARTS:
-        mine = f"read_parquet('{lake.path(Home(scoped), 'marts', m).as_posix()}')"
-        # (the published tables also carry the office's code)
-        columns = ", ".join(f'"{c}"' for (c,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {mine})").fetchall())
-        a = con.execute(f"SELECT count(*) FROM (SELECT {columns} FROM {mine} EXCEPT ALL SELECT {columns} FROM w.{m})").fetchone()[0]
-        b = con.execute(f"SELECT count(*) FROM (SELECT {columns} FROM w.{m} EXCEPT ALL SELECT {columns} FROM {mine})").fetchone()[0]
-        out[m] = {"rows": con.execute(f"SELECT count(*) FROM w.{m}").fetchone()[0], "equal": a == b == 0}
-    con.close()
-    return out
 
 
 def last_json_block(text: str) -> dict:
